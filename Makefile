@@ -1,0 +1,19 @@
+# The two set-up commands of the README. Both work on a fresh machine with the Rust
+# toolchain; `make test` also needs poppler-utils (pdftotext), which .ci/run installs.
+CARGO ?= cargo
+
+.PHONY: briefs test validate clean
+
+# Build every example in briefs/ into out/ (PDF, DOCX and the generated Typst source).
+briefs:
+	$(CARGO) run --quiet -- build --out out --emit-source
+
+test:
+	$(CARGO) test
+
+validate:
+	$(CARGO) run --quiet -- validate
+
+clean:
+	rm -rf out
+	$(CARGO) clean

@@ -1,0 +1,171 @@
+//! Build orchestration: for each spec, load → select → render → typeset/write, all in
+//! memory; only when every output of a spec succeeded are the files replaced, each
+//! atomically (temporary file in the same folder, then rename).
+
+use crate::data::Dataset;
+use crate::diagnostic::Diagnostic;
+use crate::render::Renderer;
+use crate::select::{self, Brief};
+use crate::spec::{Format, Spec};
+use crate::typeset::{self, Shared, Standard};
+use crate::{docx, spec};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    pub emit_source: bool,
+}
+
+/// Everything one process shares between briefs.
+pub struct Context {
+    pub data: Dataset,
+    pub renderer: Renderer,
+    pub typst: Arc<Shared>,
+}
+
+impl Context {
+    pub fn new(data_dir: &Path, templates: &Path) -> Result<Context, Vec<Diagnostic>> {
+        let data = Dataset::load_checked(data_dir)?;
+        let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
+        let typst = Shared::new(templates).map_err(|e| {
+            vec![Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]
+        })?;
+        Ok(Context { data, renderer, typst })
+    }
+}
+
+/// One output file, in memory until the whole spec has succeeded.
+pub struct Output {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+pub struct Built {
+    pub spec: Spec,
+    pub outputs: Vec<Output>,
+    pub pages: Option<usize>,
+    pub millis: u128,
+}
+
+/// Renders every output of one spec in memory.
+pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
+    let start = Instant::now();
+    let brief = select::select(spec, &ctx.data);
+    let mut outputs = Vec::new();
+    let mut pages = None;
+    let out = |ext: &str| opts.out.join(format!("{}.{ext}", spec.stem));
+
+    if spec.wants(Format::Pdf) || opts.emit_source {
+        let source = ctx.renderer.typst(&brief).map_err(|e| vec![e])?;
+        if opts.emit_source {
+            outputs.push(Output { path: out("typ"), bytes: source.clone().into_bytes() });
+        }
+        if spec.wants(Format::Pdf) {
+            let pdf = pdf(ctx, &brief, spec, source)?;
+            pages = Some(pdf.pages);
+            outputs.push(Output { path: out("pdf"), bytes: pdf.bytes });
+        }
+    }
+    if spec.wants(Format::Docx) {
+        let blocks = ctx.renderer.docx(&brief).map_err(|e| vec![e])?;
+        let meta = docx::Meta {
+            title: &brief.meta.title,
+            author: &brief.meta.author,
+            subject: &brief.report.title,
+            keywords: &brief.meta.keywords,
+            date_iso: &brief.meta.date_iso,
+            paper: spec.paper,
+        };
+        let bytes = docx::write(&blocks, &meta, ctx.renderer.dir()).map_err(|e| vec![e])?;
+        outputs.push(Output { path: out("docx"), bytes });
+    }
+    Ok(Built { spec: spec.clone(), outputs, pages, millis: start.elapsed().as_millis() })
+}
+
+fn pdf(ctx: &Context, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Pdf, Vec<Diagnostic>> {
+    let name = format!("{}.typ", spec.stem);
+    // The PDF /ID must differ between briefs and stay put across builds of one brief.
+    let ident = format!("briefgen/{}/{}", spec.stem, brief.meta.title);
+    let result = typeset::compile(&ctx.typst, &name, source, spec.date, &ident, Standard::Tagged);
+    // Memoised layout results are only useful within one document; drop them so memory
+    // stays flat over many briefs.
+    typst::comemo::evict(0);
+    result
+}
+
+/// Writes `bytes` to `path` via a temporary file in the same folder and a rename, so
+/// readers see the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.{:?}.tmp", std::process::id(), std::thread::current().id()).replace(['(', ')'], ""));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes every output of a built spec.
+pub fn commit(built: &Built) -> Result<(), Vec<Diagnostic>> {
+    for o in &built.outputs {
+        write_atomic(&o.path, &o.bytes).map_err(|e| {
+            vec![Diagnostic::new(format!("cannot write `{}`: {e}", o.path.display()))
+                .hint("check that the output folder exists and is writable, or pass --out DIR")]
+        })?;
+    }
+    Ok(())
+}
+
+/// Prepares the output folder (creating it if needed) and checks it is writable.
+pub fn prepare_out(out: &Path) -> Result<(), Diagnostic> {
+    std::fs::create_dir_all(out).map_err(|e| {
+        Diagnostic::new(format!("cannot create the output folder `{}`: {e}", out.display())).hint("pass --out DIR with a folder you can write to")
+    })?;
+    let probe = out.join(format!(".briefgen-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| {
+        Diagnostic::new(format!("the output folder `{}` is not writable: {e}", out.display())).hint("pass --out DIR with a folder you can write to")
+    })?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// The specs to build: the given paths, or every `briefs/*.yaml`.
+pub fn spec_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let dir = Path::new("briefs");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Diagnostic::new(format!("cannot list `briefs/`: {e}")).hint("run briefgen from the project folder, or name the spec files"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(Diagnostic::new("no brief specs found in `briefs/`").hint("add a `briefs/<name>.yaml` (see README) or name the spec files"));
+    }
+    Ok(paths)
+}
+
+/// Loads every spec, collecting every problem.
+pub fn load_specs(paths: &[PathBuf], data: &Dataset) -> (Vec<Spec>, Vec<Diagnostic>) {
+    let mut specs = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match spec::Spec::load(p, data) {
+            Ok(s) => specs.push(s),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    (specs, errors)
+}

@@ -1,0 +1,49 @@
+//! Command-line definitions only; `main.rs` dispatches, `commands.rs` does the work.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "briefgen", version, about = "Turns the report Peer Support Without Borders into tailored briefs (PDF and DOCX).")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Folder holding the report dataset.
+    #[arg(long, global = true, default_value = "data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Folder holding the templates, fonts and other assets.
+    #[arg(long, global = true, default_value = "templates", value_name = "DIR")]
+    pub templates: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build briefs: DIR/<spec>.pdf and DIR/<spec>.docx for each spec (default: briefs/*.yaml).
+    Build {
+        /// Brief specification files.
+        specs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "out", value_name = "DIR")]
+        out: PathBuf,
+        /// Also write the generated Typst source as DIR/<spec>.typ.
+        #[arg(long)]
+        emit_source: bool,
+    },
+    /// Check the dataset and the specs without rendering anything.
+    Validate {
+        /// Brief specification files (default: briefs/*.yaml).
+        specs: Vec<PathBuf>,
+    },
+    /// Print the valid ids with their display names.
+    List {
+        #[arg(value_enum)]
+        what: ListWhat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListWhat {
+    Countries,
+    Themes,
+    Audiences,
+}

@@ -1,0 +1,406 @@
+//! Load stage: `data/*.yaml` into typed structs, then check what serde cannot
+//! (ids, references between files, empty text) with file:line diagnostics.
+
+pub mod model;
+
+use crate::diagnostic::{self, Diagnostic};
+use model::*;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Section keys of a country chapter, in report order.
+pub const SECTION_KEYS: [&str; 7] =
+    ["chapter", "key-messages", "context", "enablers", "findings", "services", "references"];
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub report: Report,
+    pub insights: Insights,
+    pub conclusion: Conclusion,
+    pub glossary: Glossary,
+    pub global: Global,
+    /// In report order.
+    pub countries: Vec<Country>,
+    /// Raw text of every file, to point diagnostics at lines.
+    sources: BTreeMap<PathBuf, String>,
+}
+
+fn read_yaml<T: DeserializeOwned>(
+    path: &Path,
+    sources: &mut BTreeMap<PathBuf, String>,
+) -> Result<T, Diagnostic> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::new(format!("cannot read the file: {e}"))
+            .in_file(path)
+            .hint("check that the data folder holds the file (see data/README.md)")
+    })?;
+    sources.insert(path.to_path_buf(), text.clone());
+    if is_blank_yaml(&text) {
+        return Err(Diagnostic::new("the file is empty").in_file(path).hint("see data/README.md for what it must hold"));
+    }
+    serde_yaml::from_str(&text).map_err(|e| diagnostic::from_yaml(path, &text, &e))
+}
+
+/// True for a file with nothing but whitespace and comments.
+pub fn is_blank_yaml(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---"
+    })
+}
+
+impl Dataset {
+    /// Loads every file of the dataset, reporting all syntax and type errors at once.
+    pub fn load(dir: &Path) -> Result<Dataset, Vec<Diagnostic>> {
+        if !dir.is_dir() {
+            return Err(vec![Diagnostic::new(format!("data folder `{}` not found", dir.display()))
+                .hint("run briefgen from the project folder, or pass --data DIR")]);
+        }
+        let mut sources = BTreeMap::new();
+        let mut errors = Vec::new();
+        macro_rules! load {
+            ($name:literal) => {
+                read_yaml(&dir.join($name), &mut sources).map_err(|e| errors.push(e)).ok()
+            };
+        }
+        let report: Option<Report> = load!("report.yaml");
+        let insights: Option<Insights> = load!("insights.yaml");
+        let conclusion: Option<Conclusion> = load!("conclusion.yaml");
+        let glossary: Option<Glossary> = load!("glossary.yaml");
+        let global: Option<Global> = load!("global.yaml");
+
+        let mut countries = Vec::new();
+        let country_dir = dir.join("countries");
+        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&country_dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+                .collect(),
+            Err(e) => {
+                errors.push(Diagnostic::new(format!("cannot read `{}`: {e}", country_dir.display())));
+                Vec::new()
+            }
+        };
+        paths.sort();
+        for path in paths {
+            match read_yaml::<Country>(&path, &mut sources) {
+                Ok(c) => {
+                    let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+                    if c.id != stem {
+                        let text = &sources[&path];
+                        errors.push(
+                            Diagnostic::new(format!("the chapter id `{}` differs from the file name `{stem}.yaml`", c.id))
+                                .in_file(&path)
+                                .locate(text, None, "id", &c.id)
+                                .hint(format!("write `id: {stem}` or rename the file to `{}.yaml`", c.id)),
+                        );
+                    }
+                    countries.push(c);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        countries.sort_by_key(|c| c.order);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+            report: report.unwrap(),
+            insights: insights.unwrap(),
+            conclusion: conclusion.unwrap(),
+            glossary: glossary.unwrap(),
+            global: global.unwrap(),
+            countries,
+            sources,
+        })
+    }
+
+    /// Loads and checks; the dataset is usable only if both pass.
+    pub fn load_checked(dir: &Path) -> Result<Dataset, Vec<Diagnostic>> {
+        let data = Dataset::load(dir)?;
+        let errors = data.check();
+        if errors.is_empty() { Ok(data) } else { Err(errors) }
+    }
+
+    pub fn country(&self, id: &str) -> Option<&Country> {
+        self.countries.iter().find(|c| c.id == id)
+    }
+
+    pub fn country_ids(&self) -> Vec<&str> {
+        self.countries.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    pub fn theme_ids(&self) -> Vec<&str> {
+        self.insights.insights.iter().map(|i| i.id.as_str()).collect()
+    }
+
+    pub fn insight(&self, id: &str) -> Option<&Insight> {
+        self.insights.insights.iter().find(|i| i.id == id)
+    }
+
+    /// First and last page of a chapter section: it runs to where the next section starts
+    /// (sections share pages), and a chapter's last section ends before the next chapter.
+    pub fn section_pages(&self, country: &Country, key: &str) -> (u32, u32) {
+        let start = country.sections.get(key).map_or(0, |s| s.page);
+        if key == "references" {
+            return (start, start);
+        }
+        let idx = SECTION_KEYS.iter().position(|k| *k == key).unwrap_or(0);
+        let next_in_chapter = SECTION_KEYS[idx + 1..]
+            .iter()
+            .filter(|k| **k != "references")
+            .find_map(|k| country.sections.get(*k))
+            .map(|s| s.page);
+        let end = match next_in_chapter {
+            Some(p) => p,
+            None => {
+                let next_chapter = self
+                    .countries
+                    .iter()
+                    .filter(|c| c.order > country.order)
+                    .min_by_key(|c| c.order)
+                    .and_then(|c| c.sections.get("chapter"))
+                    .or_else(|| self.report.sections.get("conclusion"))
+                    .map_or(start + 1, |s| s.page);
+                next_chapter.saturating_sub(1)
+            }
+        };
+        (start, end.max(start))
+    }
+
+    /// Checks everything serde cannot: unique ids, known country and theme ids, no empty
+    /// text, figures and quotes in a known section, services that exist.
+    pub fn check(&self) -> Vec<Diagnostic> {
+        let mut c = Checker { data: self, errors: Vec::new(), seen: HashSet::new() };
+        c.run();
+        c.errors
+    }
+
+    fn source(&self, file: &Path) -> &str {
+        self.sources.get(file).map_or("", String::as_str)
+    }
+}
+
+struct Checker<'a> {
+    data: &'a Dataset,
+    errors: Vec<Diagnostic>,
+    seen: HashSet<String>,
+}
+
+impl Checker<'_> {
+    fn file(&self, name: &str) -> PathBuf {
+        self.data.dir.join(name)
+    }
+
+    fn error(&mut self, file: &Path, anchor: Option<&str>, key: &str, value: &str, msg: String, hint: String) {
+        let text = self.data.source(file);
+        self.errors.push(Diagnostic::new(msg).in_file(file).locate(text, anchor, key, value).hint(hint));
+    }
+
+    fn id(&mut self, file: &Path, id: &str) {
+        let valid = !id.is_empty()
+            && id.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        if !valid {
+            self.error(file, None, "id", id, format!("id `{id}` is not well-formed"), "ids use lowercase letters, digits and single hyphens, e.g. `wales-km-autonomy`".into());
+        }
+        if !self.seen.insert(id.to_string()) {
+            self.error(file, None, "id", id, format!("id `{id}` is used twice"), "every id must be unique across the whole data folder: add a distinguishing word".into());
+        }
+    }
+
+    fn text(&mut self, file: &Path, id: &str, key: &str, text: &str) {
+        if text.trim().is_empty() {
+            let t = self.data.source(file);
+            self.errors.push(
+                Diagnostic::new(format!("`{key}` of `{id}` is empty"))
+                    .in_file(file)
+                    .locate(t, Some(id), key, "")
+                    .locate(t, None, "id", id)
+                    .hint(format!("write the report's text in `{key}`, or remove the item")),
+            );
+        }
+    }
+
+    fn themes(&mut self, file: &Path, id: &str, themes: &[String]) {
+        let valid = self.data.theme_ids();
+        for t in themes {
+            if !valid.contains(&t.as_str()) {
+                let hint = diagnostic::suggest(t, valid.iter().copied());
+                self.error(file, Some(id), "themes", t, format!("unknown theme id `{t}` in `{id}`"), hint);
+            }
+        }
+    }
+
+    fn countries(&mut self, file: &Path, anchor: &str, countries: &[String]) {
+        let valid = self.data.country_ids();
+        for c in countries {
+            if !valid.contains(&c.as_str()) {
+                let hint = diagnostic::suggest(c, valid.iter().copied());
+                self.error(file, Some(anchor), "countries", c, format!("unknown country id `{c}`"), hint);
+            }
+        }
+    }
+
+    fn item(&mut self, file: &Path, item: &Item) {
+        self.id(file, &item.id);
+        self.text(file, &item.id, "text", &item.text);
+        self.themes(file, &item.id, &item.themes);
+    }
+
+    fn section(&mut self, file: &Path, id: &str, section: &str, valid: &[&str]) {
+        if !valid.contains(&section) {
+            let hint = diagnostic::suggest(section, valid.iter().copied());
+            self.error(file, Some(id), "section", section, format!("unknown section `{section}` in `{id}`"), hint);
+        }
+    }
+
+    fn figure(&mut self, file: &Path, f: &Figure, sections: &[&str]) {
+        self.id(file, &f.id);
+        self.text(file, &f.id, "measure", &f.measure);
+        self.text(file, &f.id, "unit", &f.unit);
+        self.text(file, &f.id, "place", &f.place);
+        self.themes(file, &f.id, &f.themes);
+        self.section(file, &f.id, &f.section, sections);
+        if !f.value.is_finite() {
+            self.error(file, Some(&f.id), "value", "", format!("figure `{}` has no numeric value", f.id), "write the number only, e.g. `value: 71`".into());
+        }
+    }
+
+    fn quote(&mut self, file: &Path, q: &Quote, sections: Option<&[&str]>) {
+        self.id(file, &q.id);
+        self.text(file, &q.id, "text", &q.text);
+        self.themes(file, &q.id, &q.themes);
+        match (sections, &q.section) {
+            (Some(valid), Some(s)) => self.section(file, &q.id, s, valid),
+            (Some(_), None) => self.error(file, None, "id", &q.id, format!("quote `{}` has no section", q.id), "add `section:` with the chapter section the quote stands in, e.g. `section: findings`".into()),
+            _ => {}
+        }
+    }
+
+    fn run(&mut self) {
+        let data = self.data;
+        let file = self.file("insights.yaml");
+        for i in &data.insights.insights {
+            self.id(&file, &i.id);
+            self.text(&file, &i.id, "summary", &i.summary);
+            self.text(&file, &i.id, "title", &i.title);
+            for e in &i.examples {
+                self.countries(&file, &i.id, &e.countries);
+                self.text(&file, &i.id, "text", &e.text);
+            }
+        }
+
+        let file = self.file("report.yaml");
+        for item in data.report.how_to_read.iter().chain(&data.report.introduction) {
+            self.item(&file, item);
+        }
+        for q in &data.report.quotes {
+            self.quote(&file, q, None);
+        }
+        let report_sections: Vec<&str> = data.report.sections.keys().map(String::as_str).collect();
+        for f in &data.report.figures {
+            self.figure(&file, f, &report_sections);
+        }
+
+        let file = self.file("conclusion.yaml");
+        for item in &data.conclusion.intro {
+            self.item(&file, item);
+        }
+        for t in &data.conclusion.themes {
+            self.id(&file, &t.id);
+            self.text(&file, &t.id, "text", &t.text);
+            self.themes(&file, &t.id, &t.themes);
+            for e in &t.examples {
+                self.countries(&file, &t.id, &e.countries);
+            }
+        }
+        for q in &data.conclusion.quotes {
+            self.quote(&file, q, None);
+        }
+
+        let file = self.file("glossary.yaml");
+        for t in &data.glossary.terms {
+            self.text(&file, &t.term, "term", &t.term);
+            if let Some(c) = &t.country {
+                self.countries(&file, &t.term, std::slice::from_ref(c));
+            }
+        }
+
+        let file = self.file("global.yaml");
+        for j in &data.global.jurisdictions {
+            self.id(&file, &j.id);
+            for p in &j.points {
+                self.item(&file, p);
+            }
+        }
+
+        for country in &data.countries {
+            self.country(country);
+        }
+    }
+
+    fn country(&mut self, c: &Country) {
+        let file = self.file(&format!("countries/{}.yaml", c.id));
+        for key in SECTION_KEYS {
+            if !c.sections.contains_key(key) {
+                self.error(&file, None, "sections", "", format!("chapter `{}` has no `{key}` section", c.id), format!("add `{key}: {{ title: \"...\", page: N }}` under `sections:` (from the report's contents table)"));
+            }
+        }
+        for key in c.sections.keys() {
+            if !SECTION_KEYS.contains(&key.as_str()) {
+                let hint = diagnostic::suggest(key, SECTION_KEYS);
+                self.error(&file, None, "sections", "", format!("unknown section key `{key}`"), hint);
+            }
+        }
+        for item in c.intro.iter().chain(&c.context).chain(&c.findings).chain(&c.lessons) {
+            self.item(&file, item);
+        }
+        for g in &c.enablers {
+            self.text(&file, &g.heading, "heading", &g.heading);
+            for item in &g.items {
+                self.item(&file, item);
+            }
+        }
+        for k in &c.key_messages {
+            self.id(&file, &k.id);
+            self.text(&file, &k.id, "lead", &k.lead);
+            self.text(&file, &k.id, "text", &k.text);
+            self.themes(&file, &k.id, &k.themes);
+        }
+        for t in &c.timeline {
+            self.id(&file, &t.id);
+            self.text(&file, &t.id, "when", &t.when);
+            self.text(&file, &t.id, "event", &t.event);
+            self.themes(&file, &t.id, &t.themes);
+        }
+        for s in &c.services {
+            self.id(&file, &s.id);
+            self.text(&file, &s.id, "name", &s.name);
+            self.text(&file, &s.id, "place", &s.place);
+            if s.points.iter().all(|p| p.trim().is_empty()) {
+                self.error(&file, None, "id", &s.id, format!("service `{}` says nothing about what it does", s.id), "add the report's bullet points under `points:`".into());
+            }
+            self.themes(&file, &s.id, &s.themes);
+        }
+        let services: Vec<&str> = c.services.iter().map(|s| s.id.as_str()).collect();
+        for f in &c.figures {
+            self.figure(&file, f, &SECTION_KEYS);
+            if let Some(s) = &f.service
+                && !services.contains(&s.as_str())
+            {
+                let hint = diagnostic::suggest(s, services.iter().copied());
+                self.error(&file, Some(&f.id), "service", s, format!("figure `{}` names unknown service `{s}`", f.id), hint);
+            }
+        }
+        for q in &c.quotes {
+            self.quote(&file, q, Some(&SECTION_KEYS));
+        }
+        for r in &c.references {
+            self.id(&file, &r.id);
+            self.text(&file, &r.id, "citation", &r.citation);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The dataset's serde types. `data/README.md` documents the same schema for editors;
+//! keep the two in step.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A report section: its title and the page it starts on (from the contents table).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub title: String,
+    pub page: u32,
+}
+
+/// A paragraph or bullet of the report, with the themes it supports.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    pub page: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyMessage {
+    pub id: String,
+    /// The bold lead-in of the bullet, without its colon.
+    pub lead: String,
+    pub text: String,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    pub page: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    pub id: String,
+    /// A year or a period as the report writes it ("2021–2023", "Pre 2006", "2024+").
+    pub when: String,
+    pub event: String,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    pub page: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnablerGroup {
+    /// The report's own sub-heading.
+    pub heading: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    /// The report's letter (A, B, ...).
+    pub label: String,
+    pub name: String,
+    pub place: String,
+    /// What the service does, as the report's bullet points.
+    pub points: Vec<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    pub page: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Approx {
+    MoreThan,
+    About,
+    UpTo,
+    FewerThan,
+}
+
+/// A quantity the report states, as a structured record.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    pub id: String,
+    pub value: f64,
+    pub unit: String,
+    pub approx: Option<Approx>,
+    /// What is counted, in the report's terms.
+    pub measure: String,
+    /// Year or period the figure refers to.
+    pub when: Option<String>,
+    pub place: String,
+    /// A section key of the chapter (`context`, `findings`, ...).
+    pub section: String,
+    /// The id of the service this figure belongs to.
+    pub service: Option<String>,
+    /// Figures sharing a series id form one time line.
+    pub series: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    pub page: Option<u32>,
+}
+
+/// A verbatim interview quote.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quote {
+    pub id: String,
+    pub text: String,
+    #[serde(default = "interviewee")]
+    pub who: String,
+    /// A section key where the quote stands; report-level quotes may omit it.
+    pub section: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    pub page: Option<u32>,
+}
+
+fn interviewee() -> String {
+    "Interviewee".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub id: String,
+    pub citation: String,
+    pub url: Option<String>,
+}
+
+/// One country chapter (`data/countries/<id>.yaml`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Country {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub order: u32,
+    /// Keys: chapter, key-messages, context, enablers, findings, services, references.
+    pub sections: BTreeMap<String, Section>,
+    #[serde(default)]
+    pub intro: Vec<Item>,
+    #[serde(default)]
+    pub key_messages: Vec<KeyMessage>,
+    #[serde(default)]
+    pub context: Vec<Item>,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    #[serde(default)]
+    pub enablers: Vec<EnablerGroup>,
+    #[serde(default)]
+    pub findings: Vec<Item>,
+    #[serde(default)]
+    pub lessons: Vec<Item>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+/// Part of an insight's or conclusion theme's example that names its countries.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub countries: Vec<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Insight {
+    /// The theme id.
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    /// Short display name.
+    pub name: String,
+    pub summary: String,
+    pub page: u32,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Insights {
+    pub section: Section,
+    pub subtitle: Option<String>,
+    /// The section's opening paragraphs.
+    #[serde(default)]
+    pub intro: Vec<Item>,
+    pub insights: Vec<Insight>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConclusionTheme {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub page: Option<u32>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conclusion {
+    pub section: Section,
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub intro: Vec<Item>,
+    pub themes: Vec<ConclusionTheme>,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    pub interviews: u32,
+    pub summary: String,
+    pub interviewees: Vec<String>,
+}
+
+/// `data/report.yaml`: the report as a whole.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub title: String,
+    pub subtitle: String,
+    pub purpose: String,
+    #[serde(default)]
+    pub how_to_read: Vec<Item>,
+    #[serde(default)]
+    pub introduction: Vec<Item>,
+    pub method: Method,
+    pub sections: BTreeMap<String, Section>,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub term: String,
+    pub gloss: String,
+    pub country: Option<String>,
+    /// `report` when the gloss is the report's own words, `none` when the report gives none.
+    pub gloss_source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Glossary {
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalSource {
+    pub title: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Jurisdiction {
+    pub id: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub points: Vec<Item>,
+}
+
+/// `data/global.yaml`: the short overview of peer work beyond the seven chapters.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Global {
+    pub source: GlobalSource,
+    #[serde(default)]
+    pub intro: Vec<Item>,
+    pub jurisdictions: Vec<Jurisdiction>,
+}

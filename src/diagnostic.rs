@@ -1,0 +1,252 @@
+//! Problems in input files, reported as `file:line:col`, with the offending line, a marker
+//! and a hint a non-programmer can act on. Every stage reports through this one type.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: Option<PathBuf>,
+    /// 1-based line and column (in characters).
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    /// How many characters the marker underlines.
+    pub len: usize,
+    pub message: String,
+    pub source_line: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: None,
+            line: None,
+            col: None,
+            len: 1,
+            message: message.into(),
+            source_line: None,
+            hint: None,
+        }
+    }
+
+    pub fn in_file(mut self, file: &Path) -> Self {
+        self.file = Some(file.to_path_buf());
+        self
+    }
+
+    /// Points at `line`:`col` (1-based) of `text`, keeping the line for display.
+    pub fn at(mut self, text: &str, line: usize, col: usize, len: usize) -> Self {
+        self.line = Some(line);
+        self.col = Some(col);
+        self.len = len.max(1);
+        self.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Points at the first place where `value` follows `key:` (after the line holding
+    /// `anchor`, if given); leaves the position unset if the text does not show it.
+    pub fn locate(self, text: &str, anchor: Option<&str>, key: &str, value: &str) -> Self {
+        match find_value(text, anchor, key, value) {
+            Some((line, col)) => self.at(text, line, col, value.chars().count()),
+            None => self,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: ")?;
+        if let Some(file) = &self.file {
+            write!(f, "{}", file.display())?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(col) = self.col {
+                    write!(f, ":{col}")?;
+                }
+            }
+            write!(f, ": ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let (Some(line), Some(src)) = (self.line, &self.source_line) {
+            let num = line.to_string();
+            let pad = " ".repeat(num.len());
+            write!(f, "\n{pad} |\n{num} | {src}")?;
+            if let Some(col) = self.col {
+                let lead: String = src
+                    .chars()
+                    .take(col.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n{pad} | {lead}{}", "^".repeat(self.len))?;
+            }
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Finds `value` as a whole token after `key:` in YAML-ish text: first the line holding
+/// `anchor` (if any), then the first `key:` at or after it, then `value` on that line or
+/// the following lines of the same block.
+pub fn find_value(text: &str, anchor: Option<&str>, key: &str, value: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = match anchor {
+        Some(a) => lines.iter().position(|l| contains_token(l, a).is_some())?,
+        None => 0,
+    };
+    let key_pat = format!("{key}:");
+    let key_line = (start..lines.len()).find(|&i| {
+        let l = lines[i].trim_start().trim_start_matches("- ");
+        l.starts_with(&key_pat) || lines[i].contains(&format!(" {key_pat}")) || lines[i].contains(&format!("{{{key_pat}")) || lines[i].contains(&format!(", {key_pat}"))
+    })?;
+    let indent = indent_of(lines[key_line]);
+    for (i, line) in lines.iter().enumerate().skip(key_line) {
+        if i > key_line && !line.trim().is_empty() && indent_of(line) <= indent && !line.trim_start().starts_with('-') {
+            break;
+        }
+        let from = if i == key_line { line.find(&key_pat).map_or(0, |p| p + key_pat.len()) } else { 0 };
+        if let Some(byte) = contains_token(&line[from..], value) {
+            let col = line[..from + byte].chars().count() + 1;
+            return Some((i + 1, col));
+        }
+    }
+    None
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Byte offset of `needle` in `hay` where it is not part of a longer id.
+fn contains_token(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let is_id = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let mut from = 0;
+    while let Some(pos) = hay[from..].find(needle) {
+        let at = from + pos;
+        let before = hay[..at].chars().next_back();
+        let after = hay[at + needle.len()..].chars().next();
+        if !before.is_some_and(is_id) && !after.is_some_and(is_id) {
+            return Some(at);
+        }
+        from = at + needle.len();
+    }
+    None
+}
+
+/// The candidate closest to `value` by edit distance, if it is close enough to be a typo.
+pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let value = value.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&value, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// "did you mean `x`? valid values: a, b, c" for a value that is not one of `valid`.
+pub fn suggest<'a>(value: &str, valid: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    let list = valid.clone().into_iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    match closest(value, valid) {
+        Some(best) => format!("did you mean `{best}`? Valid values: {list}"),
+        None => format!("valid values: {list}"),
+    }
+}
+
+/// Turns a serde_yaml error into a diagnostic with position, the offending line and,
+/// for unknown names, the closest valid one.
+pub fn from_yaml(path: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic {
+    let raw = err.to_string();
+    // serde_yaml appends " at line L column C"; we show the position our own way.
+    let message = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let mut d = Diagnostic::new(message.clone()).in_file(path);
+    if let Some(loc) = err.location() {
+        d = d.at(text, loc.line(), loc.column(), 1);
+    }
+    if let Some(hint) = serde_hint(&message) {
+        d = d.hint(hint);
+    }
+    d
+}
+
+/// Serde reports unknown names as "unknown variant `x`, expected one of `a`, `b`":
+/// turn that into a suggestion.
+fn serde_hint(message: &str) -> Option<String> {
+    for kind in ["unknown variant `", "unknown field `"] {
+        if let Some(start) = message.find(kind) {
+            let rest = &message[start + kind.len()..];
+            let bad = &rest[..rest.find('`')?];
+            let valid: Vec<&str> = rest
+                .split('`')
+                .skip(1)
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 1)
+                .map(|(_, s)| s)
+                .collect();
+            if valid.is_empty() {
+                return None;
+            }
+            return Some(suggest(bad, valid.iter().copied()));
+        }
+    }
+    if let Some(start) = message.find("missing field `") {
+        let rest = &message[start + 15..];
+        let field = &rest[..rest.find('`')?];
+        return Some(format!("add a line `{field}: ...`"));
+    }
+    None
+}
+
+/// Prints every diagnostic to stderr, one blank line apart.
+pub fn report(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_value_in_flow_and_block_lists() {
+        let text = "audience: minister\ncountries: [wales, irland]\nthemes:\n  - funding\n  - fundng\n";
+        assert_eq!(find_value(text, None, "countries", "irland"), Some((2, 20)));
+        assert_eq!(find_value(text, None, "themes", "fundng"), Some((5, 5)));
+        assert_eq!(find_value(text, None, "themes", "funding"), Some((4, 5)));
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(closest("ministr", ["minister", "funder", "community"]), Some("minister"));
+        assert_eq!(closest("xyz", ["minister", "funder", "community"]), None);
+    }
+}

@@ -1,0 +1,297 @@
+//! The DOCX templates' output: a small line-based block markup that `docx` turns into
+//! docx-rs calls. Templates decide the structure; data arrives escaped (`escape::docx_markup`).
+//!
+//! ```text
+//! @title Peer support            @h1 / @h2 / @h3 Heading text
+//! @subtitle ...  @meta ...       @p Paragraph text, continued on following lines
+//! @li Bullet item                @quote Quoted words   @attrib — who, where
+//! @small Small print             @table / @row a | b | c / @end   (first row is the header)
+//! @image file.png | alt text     @pagebreak
+//! inline: *bold*  _italic_  ^[footnote text]  \* literal star
+//! ```
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    Text { text: String, bold: bool, italic: bool },
+    Note(Vec<Span>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Title,
+    Subtitle,
+    Meta,
+    Heading(u8),
+    Para,
+    Bullet,
+    Quote,
+    Attribution,
+    Small,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Text(Kind, Vec<Span>),
+    Table(Vec<Vec<Vec<Span>>>),
+    Image { path: String, alt: String },
+    PageBreak,
+}
+
+/// A markup error at a line of the rendered DOCX markup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkupError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for MarkupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {} of the rendered DOCX markup: {}", self.line, self.message)
+    }
+}
+
+fn kind_of(directive: &str) -> Option<Kind> {
+    Some(match directive {
+        "title" => Kind::Title,
+        "subtitle" => Kind::Subtitle,
+        "meta" => Kind::Meta,
+        "h1" => Kind::Heading(1),
+        "h2" => Kind::Heading(2),
+        "h3" => Kind::Heading(3),
+        "p" => Kind::Para,
+        "li" => Kind::Bullet,
+        "quote" => Kind::Quote,
+        "attrib" => Kind::Attribution,
+        "small" => Kind::Small,
+        _ => return None,
+    })
+}
+
+enum Open {
+    Nothing,
+    Text(Kind, String, usize),
+    Table(Vec<Vec<Vec<Span>>>, usize),
+}
+
+/// Parses the rendered markup into blocks.
+pub fn parse(markup: &str) -> Result<Vec<Block>, MarkupError> {
+    let mut blocks = Vec::new();
+    let mut open = Open::Nothing;
+    let flush = |open: &mut Open, blocks: &mut Vec<Block>| -> Result<(), MarkupError> {
+        if let Open::Text(kind, text, line) = std::mem::replace(open, Open::Nothing) {
+            blocks.push(Block::Text(kind, inline(&text).map_err(|m| MarkupError { line, message: m })?));
+        }
+        Ok(())
+    };
+    for (i, raw) in markup.lines().enumerate() {
+        let line_no = i + 1;
+        let line = raw.trim();
+        if let Open::Table(rows, start) = &mut open {
+            match line {
+                "" => {}
+                "@end" => {
+                    let rows = std::mem::take(rows);
+                    open = Open::Nothing;
+                    blocks.push(Block::Table(rows));
+                }
+                _ if line.starts_with("@row") => {
+                    let cells = split_cells(line["@row".len()..].trim())
+                        .iter()
+                        .map(|c| inline(c.trim()))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|m| MarkupError { line: line_no, message: m })?;
+                    rows.push(cells);
+                }
+                _ => {
+                    return Err(MarkupError {
+                        line: line_no,
+                        message: format!("inside the table opened at line {start}, expected `@row` or `@end`"),
+                    });
+                }
+            }
+            continue;
+        }
+        if line.is_empty() {
+            flush(&mut open, &mut blocks)?;
+            continue;
+        }
+        let Some(rest) = line.strip_prefix('@') else {
+            match &mut open {
+                Open::Text(_, text, _) => {
+                    text.push(' ');
+                    text.push_str(line);
+                }
+                _ => open = Open::Text(Kind::Para, line.to_string(), line_no),
+            }
+            continue;
+        };
+        flush(&mut open, &mut blocks)?;
+        let (directive, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let arg = arg.trim();
+        if let Some(kind) = kind_of(directive) {
+            open = Open::Text(kind, arg.to_string(), line_no);
+            continue;
+        }
+        match directive {
+            "table" => open = Open::Table(Vec::new(), line_no),
+            "pagebreak" => blocks.push(Block::PageBreak),
+            "image" => {
+                let cells = split_cells(arg);
+                let [path, alt] = cells.as_slice() else {
+                    return Err(MarkupError { line: line_no, message: "write `@image file.png | alt text`".into() });
+                };
+                blocks.push(Block::Image { path: unescape(path.trim()), alt: unescape(alt.trim()) });
+            }
+            other => {
+                return Err(MarkupError {
+                    line: line_no,
+                    message: format!("unknown block `@{other}`; known: @title @subtitle @meta @h1 @h2 @h3 @p @li @quote @attrib @small @table @row @end @image @pagebreak"),
+                });
+            }
+        }
+    }
+    if let Open::Table(_, start) = open {
+        return Err(MarkupError { line: start, message: "table not closed with `@end`".into() });
+    }
+    flush(&mut open, &mut blocks)?;
+    Ok(blocks)
+}
+
+/// Splits at unescaped `|`.
+fn split_cells(s: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                cells.last_mut().unwrap().push('\\');
+                if let Some(n) = chars.next() {
+                    cells.last_mut().unwrap().push(n);
+                }
+            }
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Parses inline markup: `*bold*`, `_italic_`, `^[note]`, `\x`.
+pub fn inline(s: &str) -> Result<Vec<Span>, String> {
+    let chars: Vec<char> = s.chars().collect();
+    let (spans, rest) = spans(&chars, 0, false)?;
+    debug_assert_eq!(rest, chars.len());
+    Ok(spans)
+}
+
+fn spans(chars: &[char], mut i: usize, in_note: bool) -> Result<(Vec<Span>, usize), String> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let (mut bold, mut italic) = (false, false);
+    let push = |out: &mut Vec<Span>, text: &mut String, bold: bool, italic: bool| {
+        if !text.is_empty() {
+            out.push(Span::Text { text: std::mem::take(text), bold, italic });
+        }
+    };
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => {
+                if let Some(&n) = chars.get(i + 1) {
+                    text.push(n);
+                }
+                i += 2;
+                continue;
+            }
+            '*' => {
+                push(&mut out, &mut text, bold, italic);
+                bold = !bold;
+            }
+            '_' => {
+                push(&mut out, &mut text, bold, italic);
+                italic = !italic;
+            }
+            '^' if chars.get(i + 1) == Some(&'[') => {
+                if in_note {
+                    return Err("a footnote cannot contain another footnote".into());
+                }
+                push(&mut out, &mut text, bold, italic);
+                let (note, end) = spans(chars, i + 2, true)?;
+                out.push(Span::Note(note));
+                i = end + 1;
+                continue;
+            }
+            ']' if in_note => {
+                push(&mut out, &mut text, bold, italic);
+                return Ok((out, i));
+            }
+            c => text.push(c),
+        }
+        i += 1;
+    }
+    if in_note {
+        return Err("footnote `^[` is not closed with `]`".into());
+    }
+    push(&mut out, &mut text, bold, italic);
+    Ok((out, i))
+}
+
+/// The plain text of spans, footnotes left out.
+pub fn plain(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(|s| match s {
+            Span::Text { text, .. } => text.as_str(),
+            Span::Note(_) => "",
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::escape::docx_markup;
+
+    fn t(text: &str) -> Span {
+        Span::Text { text: text.into(), bold: false, italic: false }
+    }
+
+    #[test]
+    fn parses_blocks_and_inline() {
+        let doc = "@h1 Title\n@p Some *bold* text^[Wales, p. 5]\ncontinued\n\n@li one\n@table\n@row a | b\n@end\n";
+        let blocks = parse(doc).unwrap();
+        assert_eq!(blocks[0], Block::Text(Kind::Heading(1), vec![t("Title")]));
+        assert_eq!(
+            blocks[1],
+            Block::Text(
+                Kind::Para,
+                vec![t("Some "), Span::Text { text: "bold".into(), bold: true, italic: false }, t(" text"), Span::Note(vec![t("Wales, p. 5")]), t(" continued")]
+            )
+        );
+        assert_eq!(blocks[3], Block::Table(vec![vec![vec![t("a")], vec![t("b")]]]));
+    }
+
+    #[test]
+    fn escaped_values_stay_text() {
+        let hostile = "@h1 *x* _y_ ^[z] a|b \\ ]\n@pagebreak";
+        let doc = format!("@p {}", docx_markup(hostile));
+        let blocks = parse(&doc).unwrap();
+        assert_eq!(blocks, vec![Block::Text(Kind::Para, vec![t("@h1 *x* _y_ ^[z] a|b \\ ] @pagebreak")])]);
+    }
+}

@@ -1,0 +1,129 @@
+//! Render stage: the brief's content through Minijinja templates, into Typst source
+//! (`<audience>.typ.j2`) and DOCX block markup (`<audience>.docx.j2`). Every value a
+//! template prints is escaped for its output by a custom auto-escape.
+
+pub mod blocks;
+pub mod escape;
+
+use crate::diagnostic::Diagnostic;
+use crate::select::Brief;
+use minijinja::value::{Serde, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
+use std::path::{Path, PathBuf};
+
+const TYPST: &str = "typst";
+const DOCX: &str = "docx";
+
+/// One template environment, shared by every brief (and every worker thread).
+pub struct Renderer {
+    env: Environment<'static>,
+    dir: PathBuf,
+}
+
+fn formatter(out: &mut minijinja::Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    if value.is_none() || value.is_undefined() {
+        return Err(Error::new(ErrorKind::InvalidOperation, "the template prints a missing value (none); guard it with `{% if ... %}`"));
+    }
+    let text = value.to_string();
+    let escaped = if value.is_safe() {
+        text
+    } else {
+        match state.auto_escape() {
+            AutoEscape::Custom(name) if name == TYPST => escape::typst_markup(&text),
+            AutoEscape::Custom(name) if name == DOCX => escape::docx_markup(&text),
+            _ => text,
+        }
+    };
+    out.write_str(&escaped).map_err(Error::from)
+}
+
+impl Renderer {
+    pub fn new(dir: &Path) -> Result<Renderer, Diagnostic> {
+        if !dir.is_dir() {
+            return Err(Diagnostic::new(format!("templates folder `{}` not found", dir.display()))
+                .hint("run briefgen from the project folder, or pass --templates DIR"));
+        }
+        let mut env = Environment::new();
+        env.set_loader(minijinja::path_loader(dir));
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_debug(true);
+        env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters"));
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".typ.j2") {
+                AutoEscape::Custom(TYPST.into())
+            } else if name.ends_with(".docx.j2") {
+                AutoEscape::Custom(DOCX.into())
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(formatter);
+        // For code positions in Typst (`set document(title: ...)`): a string literal.
+        env.add_filter("typst_str", |v: Value| Value::from_safe_string(escape::typst_string(&v.to_string())));
+        // For numbers in code positions (chart values), where markup escaping would break them.
+        env.add_filter("typst_num", |v: f64| Value::from_safe_string(escape::typst_number(v)));
+        // `items | selectattr("themes", "contains", "funding")`: a list that holds a value.
+        env.add_test("contains", |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item)));
+        Ok(Renderer { env, dir: dir.to_path_buf() })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn render(&self, name: &str, brief: &Brief) -> Result<String, Diagnostic> {
+        let template = self.env.get_template(name).map_err(|e| self.diagnostic(&e))?;
+        template.render(Value::from(Serde(brief))).map_err(|e| self.diagnostic(&e))
+    }
+
+    /// Typst source for the brief's audience.
+    pub fn typst(&self, brief: &Brief) -> Result<String, Diagnostic> {
+        self.render(&format!("{}.typ.j2", brief.meta.audience), brief)
+    }
+
+    /// DOCX block markup for the brief's audience, parsed.
+    pub fn docx(&self, brief: &Brief) -> Result<Vec<blocks::Block>, Diagnostic> {
+        let name = format!("{}.docx.j2", brief.meta.audience);
+        let markup = self.render(&name, brief)?;
+        blocks::parse(&markup).map_err(|e| {
+            let line = markup.lines().nth(e.line - 1).unwrap_or_default();
+            Diagnostic::new(format!("{}\n  rendered line: {line}", e))
+                .in_file(&self.dir.join(&name))
+                .hint("the template produced a line that is not valid block markup; see src/render/blocks.rs for the syntax")
+        })
+    }
+
+    /// A Minijinja error as `templates/<name>:<line>`, following includes and macros
+    /// down to the innermost template that failed.
+    fn diagnostic(&self, err: &Error) -> Diagnostic {
+        let mut inner: &Error = err;
+        while let Some(next) = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>()) {
+            if next.name().is_none() {
+                break;
+            }
+            inner = next;
+        }
+        let message = match (inner.kind(), inner.detail()) {
+            (ErrorKind::TemplateNotFound, _) => format!("template not found: {}", inner.detail().unwrap_or_default()),
+            (kind, Some(detail)) => format!("{kind}: {detail}"),
+            (kind, None) => kind.to_string(),
+        };
+        let mut d = Diagnostic::new(message);
+        if let Some(name) = inner.name() {
+            d = d.in_file(&self.dir.join(name));
+            if let (Some(line), Some(src)) = (inner.line(), inner.template_source()) {
+                let col = inner.range().map_or(1, |r| {
+                    let start = src.lines().take(line - 1).map(|l| l.len() + 1).sum::<usize>();
+                    src.get(start..r.start).map_or(1, |s| s.chars().count() + 1)
+                });
+                let len = inner.range().map_or(1, |r| src.get(r).map_or(1, |s| s.chars().count()));
+                d = d.at(src, line, col, len.min(60));
+            }
+        }
+        match inner.kind() {
+            ErrorKind::UndefinedError => d.hint("the template uses a name the brief does not have; see src/select.rs (Brief) for what templates can use"),
+            ErrorKind::TemplateNotFound => d.hint(format!("each audience needs `<audience>.typ.j2` and `<audience>.docx.j2` in {}", self.dir.display())),
+            _ => d,
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Brief specifications (`briefs/*.yaml`): parse with serde, then check ids against the
+//! dataset, pointing at the offending line.
+
+use crate::data::Dataset;
+use crate::diagnostic::{self, Diagnostic};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    Minister,
+    Funder,
+    Community,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 3] = [Audience::Minister, Audience::Funder, Audience::Community];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Audience::Minister => "minister",
+            Audience::Funder => "funder",
+            Audience::Community => "community",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Audience::Minister => "Ministers and their offices",
+            Audience::Funder => "Funders and commissioners",
+            Audience::Community => "Community groups and people with lived experience",
+        }
+    }
+
+    pub fn default_title(self) -> &'static str {
+        match self {
+            Audience::Minister => "Peer support: what Scotland can learn",
+            Audience::Funder => "Investing in peer support: lessons from seven systems",
+            Audience::Community => "Peer support around the world: what works",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paper {
+    #[default]
+    A4,
+    UsLetter,
+}
+
+impl Paper {
+    /// The name Typst uses for the paper size.
+    pub fn typst_name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::UsLetter => "us-letter",
+        }
+    }
+
+    /// Width and height in twentieths of a point (Word's unit).
+    pub fn twips(self) -> (u32, u32) {
+        match self {
+            Paper::A4 => (11906, 16838),
+            Paper::UsLetter => (12240, 15840),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Pdf,
+    Docx,
+}
+
+/// `all`, or a list of ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Selection {
+    All,
+    Only(Vec<String>),
+}
+
+impl Selection {
+    pub fn includes(&self, id: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only(ids) => ids.iter().any(|i| i == id),
+        }
+    }
+
+    /// True if any of `ids` is selected (items carry several theme tags).
+    pub fn any(&self, ids: &[String]) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only(sel) => ids.iter().any(|i| sel.contains(i)),
+        }
+    }
+}
+
+struct SelectionVisitor(&'static str);
+
+impl<'de> Visitor<'de> for SelectionVisitor {
+    type Value = Selection;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a list of {} ids or `all`", self.0)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Selection, E> {
+        if v == "all" {
+            Ok(Selection::All)
+        } else {
+            Err(E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Selection, A::Error> {
+        let mut ids = Vec::new();
+        while let Some(id) = seq.next_element::<String>()? {
+            ids.push(id);
+        }
+        Ok(Selection::Only(ids))
+    }
+}
+
+fn countries<'de, D: Deserializer<'de>>(d: D) -> Result<Selection, D::Error> {
+    d.deserialize_any(SelectionVisitor("country"))
+}
+
+fn themes<'de, D: Deserializer<'de>>(d: D) -> Result<Selection, D::Error> {
+    d.deserialize_any(SelectionVisitor("theme"))
+}
+
+fn both_formats() -> Vec<Format> {
+    vec![Format::Pdf, Format::Docx]
+}
+
+/// The spec file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    title: Option<String>,
+    subtitle: Option<String>,
+    organisation: Option<String>,
+    date: Option<String>,
+    audience: Audience,
+    #[serde(deserialize_with = "countries")]
+    countries: Selection,
+    #[serde(deserialize_with = "themes")]
+    themes: Selection,
+    #[serde(default = "both_formats")]
+    formats: Vec<Format>,
+    #[serde(default)]
+    paper: Paper,
+}
+
+/// A calendar date (the brief's date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.trim().splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        (1..=12).contains(&month)
+            .then(|| days[usize::from(month - 1)])
+            .filter(|max| (1..=*max).contains(&day))
+            .map(|_| Date { year, month, day })
+    }
+
+    /// The date of a Unix timestamp, in UTC.
+    pub fn from_unix(secs: i64) -> Date {
+        // Howard Hinnant's civil_from_days.
+        let z = secs.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// `SOURCE_DATE_EPOCH` if set (reproducible builds), else today.
+    pub fn default_today() -> Result<Date, Diagnostic> {
+        match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) => v.trim().parse::<i64>().map(Date::from_unix).map_err(|_| {
+                Diagnostic::new(format!("SOURCE_DATE_EPOCH is `{v}`, not a number of seconds"))
+                    .hint("set it to a Unix timestamp, e.g. SOURCE_DATE_EPOCH=$(date +%s), or unset it")
+            }),
+            Err(_) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64);
+                Ok(Date::from_unix(now))
+            }
+        }
+    }
+
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// "22 November 2026".
+    pub fn long(self) -> String {
+        const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        format!("{} {} {}", self.day, MONTHS[usize::from(self.month - 1)], self.year)
+    }
+}
+
+/// A checked brief specification.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spec {
+    pub path: PathBuf,
+    /// The file stem: names the outputs.
+    pub stem: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub organisation: Option<String>,
+    pub date: Date,
+    pub audience: Audience,
+    pub countries: Selection,
+    pub themes: Selection,
+    pub formats: Vec<Format>,
+    pub paper: Paper,
+}
+
+impl Spec {
+    pub fn wants(&self, format: Format) -> bool {
+        self.formats.contains(&format)
+    }
+
+    /// Reads and checks a spec against the dataset, reporting every problem found.
+    pub fn load(path: &Path, data: &Dataset) -> Result<Spec, Vec<Diagnostic>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![Diagnostic::new(format!("cannot read the brief spec: {e}")).in_file(path).hint("check the path; specs live in briefs/*.yaml")]
+        })?;
+        Spec::parse(path, &text, data)
+    }
+
+    pub fn parse(path: &Path, text: &str, data: &Dataset) -> Result<Spec, Vec<Diagnostic>> {
+        if crate::data::is_blank_yaml(text) {
+            return Err(vec![Diagnostic::new("the brief spec is empty").in_file(path).hint(
+                "a spec needs at least `audience:`, `countries:` and `themes:`, e.g.\n    audience: minister\n    countries: [wales]\n    themes: all",
+            )]);
+        }
+        let raw: RawSpec = serde_yaml::from_str(text).map_err(|e| vec![diagnostic::from_yaml(path, text, &e)])?;
+        let mut errors = Vec::new();
+        let mut check = |key: &str, sel: &Selection, valid: Vec<&str>, what: &str| {
+            if let Selection::Only(ids) = sel {
+                if ids.is_empty() {
+                    errors.push(
+                        Diagnostic::new(format!("`{key}` is an empty list"))
+                            .in_file(path)
+                            .locate(text, None, key, "[]")
+                            .hint(format!("name at least one {what} id, or write `{key}: all`")),
+                    );
+                }
+                for id in ids {
+                    if !valid.contains(&id.as_str()) {
+                        errors.push(
+                            Diagnostic::new(format!("unknown {what} id `{id}`"))
+                                .in_file(path)
+                                .locate(text, None, key, id)
+                                .hint(diagnostic::suggest(id, valid.iter().copied())),
+                        );
+                    }
+                }
+            }
+        };
+        check("countries", &raw.countries, data.country_ids(), "country");
+        check("themes", &raw.themes, data.theme_ids(), "theme");
+        if raw.formats.is_empty() {
+            errors.push(
+                Diagnostic::new("`formats` is an empty list").in_file(path).locate(text, None, "formats", "[]").hint("write `formats: [pdf, docx]`, or leave the line out for both"),
+            );
+        }
+        let date = match &raw.date {
+            Some(d) => Date::parse(d).ok_or_else(|| {
+                Diagnostic::new(format!("`{d}` is not a date"))
+                    .in_file(path)
+                    .locate(text, None, "date", d)
+                    .hint("write the date as YYYY-MM-DD, e.g. `date: 2026-11-22`")
+            }),
+            None => Date::default_today(),
+        };
+        let date = match date {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        Ok(Spec {
+            path: path.to_path_buf(),
+            stem,
+            title: raw.title.unwrap_or_else(|| raw.audience.default_title().to_string()),
+            subtitle: raw.subtitle,
+            organisation: raw.organisation,
+            date: date.expect("checked above"),
+            audience: raw.audience,
+            countries: raw.countries,
+            themes: raw.themes,
+            formats: raw.formats,
+            paper: raw.paper,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::parse("2026-11-22"), Some(Date { year: 2026, month: 11, day: 22 }));
+        assert_eq!(Date::parse("2026-02-30"), None);
+        assert_eq!(Date::parse("2024-02-29").map(Date::long).as_deref(), Some("29 February 2024"));
+        assert_eq!(Date::from_unix(0).iso(), "1970-01-01");
+        assert_eq!(Date::from_unix(1_795_305_600).iso(), "2026-11-22");
+    }
+}

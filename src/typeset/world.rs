@@ -1,0 +1,144 @@
+//! The sandboxed Typst world: the generated source in memory, other files only from
+//! inside the templates folder, no packages, no system fonts, a fixed date.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use typst::diag::{FileError, FileResult, PackageError};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::fonts::FontStore;
+
+/// What every document shares: the standard library, the fonts and the asset folder.
+/// Built once per process; worker threads borrow it.
+pub struct Shared {
+    library: LazyHash<Library>,
+    fonts: FontStore,
+    root: PathBuf,
+    files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+}
+
+impl Shared {
+    /// Loads the embedded Typst fonts plus every font file in `<templates>/fonts`.
+    pub fn new(templates: &Path) -> std::io::Result<Arc<Shared>> {
+        let mut fonts = FontStore::new();
+        fonts.extend(typst_kit::fonts::embedded());
+        let font_dir = templates.join("fonts");
+        if font_dir.is_dir() {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(&font_dir)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| matches!(x.to_str(), Some("ttf" | "otf" | "ttc"))))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let bytes = Bytes::new(std::fs::read(&path)?);
+                for font in Font::iter(bytes) {
+                    let info = font.info().clone();
+                    fonts.push((font, info));
+                }
+            }
+        }
+        let root = templates.canonicalize()?;
+        Ok(Arc::new(Shared { library: LazyHash::new(Library::default()), fonts, root, files: Mutex::new(HashMap::new()) }))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Reads a file of the templates folder; anything resolving outside it (`..`,
+    /// symlinks) is refused, and packages do not exist here.
+    fn read(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Package(PackageError::NotFound(spec.clone())));
+        }
+        if let Some(hit) = self.files.lock().expect("file cache").get(&id) {
+            return hit.clone();
+        }
+        let result = self.read_uncached(id.vpath());
+        self.files.lock().expect("file cache").insert(id, result.clone());
+        result
+    }
+
+    fn read_uncached(&self, vpath: &VirtualPath) -> FileResult<Bytes> {
+        let path = vpath.realize(&self.root).map_err(|_| FileError::AccessDenied)?;
+        let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
+        if !real.starts_with(&self.root) {
+            return Err(FileError::Other(Some(
+                format!("`{}` is outside the templates folder; briefs may only use files inside it", vpath.get_with_slash()).into(),
+            )));
+        }
+        if real.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
+    }
+}
+
+/// One document's world.
+pub struct BriefWorld {
+    shared: Arc<Shared>,
+    main: Source,
+    today: Datetime,
+}
+
+impl BriefWorld {
+    /// `name` is the virtual file name of the generated source, used in diagnostics.
+    pub fn new(shared: Arc<Shared>, name: &str, text: String, today: Datetime) -> BriefWorld {
+        let vpath = VirtualPath::new(format!("/{name}")).unwrap_or_else(|_| VirtualPath::new("/brief.typ").expect("valid path"));
+        let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+        BriefWorld { shared, main: Source::new(id, text), today }
+    }
+
+    /// Where a file of this world is, for messages: the generated source by its name,
+    /// anything else inside the templates folder.
+    pub fn display_path(&self, id: FileId, main_name: &str) -> PathBuf {
+        if id == self.main.id() {
+            PathBuf::from(main_name)
+        } else {
+            self.shared.root.join(id.vpath().get_without_slash())
+        }
+    }
+}
+
+impl World for BriefWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.shared.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            return Ok(self.main.clone());
+        }
+        let bytes = self.shared.read(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_string()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.clone()));
+        }
+        self.shared.read(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
