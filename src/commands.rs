@@ -66,12 +66,17 @@ pub fn validate(specs: &[PathBuf], data: &Path) -> i32 {
     if !errors.is_empty() {
         return fail(&errors);
     }
-    let items: usize = data.countries.iter().map(|c| c.key_messages.len() + c.services.len() + c.figures.len() + c.quotes.len()).sum();
+    let sum = |f: fn(&crate::data::model::Country) -> usize| data.countries.iter().map(f).sum::<usize>();
     eprintln!(
-        "ok: dataset with {} chapters, {} insights and {} key messages, services, figures and quotes; {} spec{}",
+        "ok: {} chapters ({} key messages, {} services, {} figures, {} quotes, {} references), {} insights, {} conclusion themes; {} spec{} checked",
         data.countries.len(),
+        sum(|c| c.key_messages.len()),
+        sum(|c| c.services.len()),
+        sum(|c| c.figures.len()),
+        sum(|c| c.quotes.len()),
+        sum(|c| c.references.len()),
         data.insights.insights.len(),
-        items,
+        data.conclusion.themes.len(),
         specs.len(),
         if specs.len() == 1 { "" } else { "s" }
     );

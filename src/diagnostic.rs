@@ -103,19 +103,31 @@ pub fn find_value(text: &str, anchor: Option<&str>, key: &str, value: &str) -> O
         None => 0,
     };
     let key_pat = format!("{key}:");
-    let key_line = (start..lines.len()).find(|&i| {
-        let l = lines[i].trim_start().trim_start_matches("- ");
-        l.starts_with(&key_pat) || lines[i].contains(&format!(" {key_pat}")) || lines[i].contains(&format!("{{{key_pat}")) || lines[i].contains(&format!(", {key_pat}"))
-    })?;
-    let indent = indent_of(lines[key_line]);
-    for (i, line) in lines.iter().enumerate().skip(key_line) {
-        if i > key_line && !line.trim().is_empty() && indent_of(line) <= indent && !line.trim_start().starts_with('-') {
-            break;
+    let is_key_line = |l: &str| {
+        let t = l.trim_start().trim_start_matches("- ");
+        t.starts_with(&key_pat) || [" ", "{", ", "].iter().any(|p| l.contains(&format!("{p}{key_pat}")))
+    };
+    for key_line in (start..lines.len()).filter(|&i| is_key_line(lines[i])) {
+        let after_key = lines[key_line].find(&key_pat).map_or(0, |p| p + key_pat.len());
+        if value.is_empty() {
+            let col = lines[key_line][..after_key].chars().count() + 2;
+            return Some((key_line + 1, col));
         }
-        let from = if i == key_line { line.find(&key_pat).map_or(0, |p| p + key_pat.len()) } else { 0 };
-        if let Some(byte) = contains_token(&line[from..], value) {
-            let col = line[..from + byte].chars().count() + 1;
-            return Some((i + 1, col));
+        let indent = indent_of(lines[key_line]);
+        for (i, line) in lines.iter().enumerate().skip(key_line) {
+            if i > key_line && !line.trim().is_empty() && indent_of(line) <= indent && !line.trim_start().starts_with('-') {
+                break;
+            }
+            let from = if i == key_line { after_key } else { 0 };
+            if let Some(byte) = contains_token(&line[from..], value) {
+                let col = line[..from + byte].chars().count() + 1;
+                return Some((i + 1, col));
+            }
+        }
+        // An anchored search looks at the first matching key only: later ones belong to
+        // other items.
+        if anchor.is_some() {
+            return None;
         }
     }
     None
@@ -189,9 +201,24 @@ pub fn from_yaml(path: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic
     };
     let mut d = Diagnostic::new(message.clone()).in_file(path);
     if let Some(loc) = err.location() {
-        d = d.at(text, loc.line(), loc.column(), 1);
+        let token = text.lines().nth(loc.line().saturating_sub(1)).map_or(1, |l| {
+            let rest: String = l.chars().skip(loc.column().saturating_sub(1)).collect();
+            rest.chars().take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}')).count()
+        });
+        d = d.at(text, loc.line(), loc.column(), token);
     }
-    if let Some(hint) = serde_hint(&message) {
+    let hint = serde_hint(&message).or_else(|| {
+        if message.contains("expected a list of") {
+            let key = message.split(':').next().unwrap_or("countries");
+            let value = message.split('"').nth(1).unwrap_or("wales");
+            Some(format!("write `{key}: [{value}]` for one id, or `{key}: all`"))
+        } else if message.contains("did not find expected") || message.contains("found unexpected") || message.contains("mapping values are not allowed") {
+            Some("a YAML syntax error: look for an unclosed `[` or quote, or a misaligned indent, on this line or an earlier one".into())
+        } else {
+            None
+        }
+    });
+    if let Some(hint) = hint {
         d = d.hint(hint);
     }
     d

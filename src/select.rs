@@ -178,7 +178,6 @@ pub struct ReferenceView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SeriesPoint {
     pub when: String,
-    pub year: i32,
     pub value: f64,
     pub number: String,
 }
@@ -280,17 +279,6 @@ fn figure_phrase(f: &model::Figure) -> String {
         Some(Approx::FewerThan) => format!("fewer than {n}"),
         None => n,
     }
-}
-
-/// The first four-digit year in a period such as "2021–2023" or "Pre 2006".
-fn year_of(when: &str) -> Option<i32> {
-    let bytes = when.as_bytes();
-    (0..bytes.len().saturating_sub(3)).find_map(|i| {
-        let s = &when.get(i..i + 4)?;
-        (s.chars().all(|c| c.is_ascii_digit()) && !bytes.get(i + 4).is_some_and(u8::is_ascii_digit))
-            .then(|| s.parse().ok())
-            .flatten()
-    })
 }
 
 fn join_names(names: &[String]) -> String {
@@ -434,41 +422,47 @@ impl Selector<'_> {
         }
     }
 
+    /// Figure series of the selected countries, points in file order (the data lists
+    /// them chronologically); a series is shown if any of its points is on a selected theme.
     fn series(&self, countries: &[CountryView]) -> Vec<SeriesView> {
-        let mut out: Vec<SeriesView> = Vec::new();
+        let mut out: Vec<(SeriesView, bool)> = Vec::new();
         for c in countries {
             let country = self.data.country(&c.id).expect("selected from the dataset");
             for f in &country.figures {
                 let (Some(id), Some(when)) = (&f.series, &f.when) else { continue };
-                let Some(year) = year_of(when) else { continue };
-                if !self.spec.themes.any(&f.themes) {
-                    continue;
-                }
-                let point = SeriesPoint { when: when.clone(), year, value: f.value, number: figure_number(f) };
-                match out.iter_mut().find(|s| &s.id == id) {
-                    Some(s) => s.points.push(point),
-                    None => out.push(SeriesView {
-                        id: id.clone(),
-                        measure: f.measure.clone(),
-                        unit: f.unit.clone(),
-                        place: f.place.clone(),
-                        country_name: country.name.clone(),
-                        points: vec![point],
-                        max: 0.0,
-                        cite: self.cite(country, &f.section, f.page),
-                        alt: String::new(),
-                    }),
+                let point = SeriesPoint { when: when.clone(), value: f.value, number: figure_number(f) };
+                let on_theme = self.spec.themes.any(&f.themes);
+                match out.iter_mut().find(|(s, _)| &s.id == id) {
+                    Some((s, shown)) => {
+                        s.points.push(point);
+                        *shown |= on_theme;
+                    }
+                    None => out.push((
+                        SeriesView {
+                            id: id.clone(),
+                            measure: f.measure.clone(),
+                            unit: f.unit.clone(),
+                            place: f.place.clone(),
+                            country_name: country.name.clone(),
+                            points: vec![point],
+                            max: 0.0,
+                            cite: self.cite(country, &f.section, f.page),
+                            alt: String::new(),
+                        },
+                        on_theme,
+                    )),
                 }
             }
         }
-        out.retain(|s| s.points.len() >= 2);
-        for s in &mut out {
-            s.points.sort_by_key(|p| p.year);
-            s.max = s.points.iter().map(|p| p.value).fold(0.0, f64::max);
-            let points: Vec<String> = s.points.iter().map(|p| format!("{} in {}", p.number, p.when)).collect();
-            s.alt = format!("Bar chart of {} ({}), {}: {}.", s.measure, s.unit, s.place, points.join(", "));
-        }
-        out
+        out.into_iter()
+            .filter(|(s, shown)| *shown && s.points.len() >= 2)
+            .map(|(mut s, _)| {
+                s.max = s.points.iter().map(|p| p.value).fold(0.0, f64::max);
+                let points: Vec<String> = s.points.iter().map(|p| format!("{} ({})", p.number, p.when)).collect();
+                s.alt = format!("Bar chart: {} {}, {}: {}.", s.unit, s.place, s.measure, points.join(", "));
+                s
+            })
+            .collect()
     }
 }
 
@@ -668,14 +662,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_and_years() {
+    fn numbers() {
         assert_eq!(format_number(5000.0), "5,000");
         assert_eq!(format_number(71.0), "71");
         assert_eq!(format_number(1234567.0), "1,234,567");
         assert_eq!(format_number(2.5), "2.5");
-        assert_eq!(year_of("2021–2023"), Some(2021));
-        assert_eq!(year_of("Pre 2006"), Some(2006));
-        assert_eq!(year_of("2024+"), Some(2024));
-        assert_eq!(year_of("early years"), None);
     }
 }

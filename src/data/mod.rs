@@ -184,6 +184,10 @@ impl Dataset {
     }
 }
 
+fn contains_id(line: &str, id: &str) -> bool {
+    line.split(|c: char| !(c.is_alphanumeric() || c == '-')).any(|w| w == id)
+}
+
 struct Checker<'a> {
     data: &'a Dataset,
     errors: Vec<Diagnostic>,
@@ -207,7 +211,16 @@ impl Checker<'_> {
             self.error(file, None, "id", id, format!("id `{id}` is not well-formed"), "ids use lowercase letters, digits and single hyphens, e.g. `wales-km-autonomy`".into());
         }
         if !self.seen.insert(id.to_string()) {
-            self.error(file, None, "id", id, format!("id `{id}` is used twice"), "every id must be unique across the whole data folder: add a distinguishing word".into());
+            // Point at the last use in this file: the first may be in another file.
+            let text = self.data.source(file);
+            let mut d = Diagnostic::new(format!("id `{id}` is used twice"))
+                .in_file(file)
+                .hint("every id must be unique across the whole data folder: add a distinguishing word");
+            if let Some((n, line)) = text.lines().enumerate().filter(|(_, l)| l.contains("id:") && contains_id(l, id)).last() {
+                let col = line.find(id).map_or(1, |b| line[..b].chars().count() + 1);
+                d = d.at(text, n + 1, col, id.chars().count());
+            }
+            self.errors.push(d);
         }
     }
 
@@ -218,7 +231,6 @@ impl Checker<'_> {
                 Diagnostic::new(format!("`{key}` of `{id}` is empty"))
                     .in_file(file)
                     .locate(t, Some(id), key, "")
-                    .locate(t, None, "id", id)
                     .hint(format!("write the report's text in `{key}`, or remove the item")),
             );
         }
@@ -283,6 +295,9 @@ impl Checker<'_> {
     fn run(&mut self) {
         let data = self.data;
         let file = self.file("insights.yaml");
+        for item in &data.insights.intro {
+            self.item(&file, item);
+        }
         for i in &data.insights.insights {
             self.id(&file, &i.id);
             self.text(&file, &i.id, "summary", &i.summary);
@@ -330,6 +345,9 @@ impl Checker<'_> {
         }
 
         let file = self.file("global.yaml");
+        for item in &data.global.intro {
+            self.item(&file, item);
+        }
         for j in &data.global.jurisdictions {
             self.id(&file, &j.id);
             for p in &j.points {
