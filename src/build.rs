@@ -7,8 +7,10 @@ use crate::diagnostic::Diagnostic;
 use crate::render::Renderer;
 use crate::select::{self, Brief};
 use crate::spec::{Format, Spec};
-use crate::typeset::{self, Shared, Standard};
+use crate::budget::{self, Unit};
+use crate::typeset::{self, Shared};
 use crate::{docx, spec};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,54 +48,112 @@ pub struct Output {
 pub struct Built {
     pub spec: Spec,
     pub outputs: Vec<Output>,
-    pub pages: Option<usize>,
+    pub pages: usize,
+    /// What the page budget made us leave out, most important first.
+    pub dropped: Vec<Unit>,
     pub millis: u128,
+}
+
+/// One layout attempt: the brief as cut, its Typst source and the PDF.
+struct Attempt {
+    brief: Brief,
+    source: String,
+    pdf: typeset::Pdf,
+}
+
+/// Keeps the longest prefix of the audience's ranking that fits the page budget
+/// (binary search over the number of units kept; usually one compile is enough).
+fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
+    let limit = budget::pages(spec.audience);
+    let ranking = budget::ranking(full, spec.audience);
+    let attempt = |keep: usize| -> Result<Attempt, Vec<Diagnostic>> {
+        let brief = budget::retain(full, &ranking, keep, &ctx.data.glossary);
+        let source = ctx.renderer.typst(&brief).map_err(|e| vec![e])?;
+        let pdf = pdf(ctx, &brief, spec, source.clone())?;
+        Ok(Attempt { brief, source, pdf })
+    };
+    let all = attempt(ranking.len())?;
+    if all.pdf.pages <= limit {
+        return Ok((all, Vec::new()));
+    }
+    let mut best = attempt(0)?;
+    if best.pdf.pages > limit {
+        return Err(vec![Diagnostic::new(format!(
+            "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
+            spec.stem, best.pdf.pages
+        ))
+        .in_file(&spec.path)
+        .hint("shorten the title or subtitle, or check the audience's template for fixed content")]);
+    }
+    let (mut lo, mut hi) = (0, ranking.len());
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let a = attempt(mid)?;
+        if a.pdf.pages <= limit {
+            lo = mid;
+            best = a;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok((best, ranking[lo..].to_vec()))
 }
 
 /// Renders every output of one spec in memory.
 pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
     let start = Instant::now();
-    let brief = select::select(spec, &ctx.data);
-    let mut outputs = Vec::new();
-    let mut pages = None;
-    let out = |ext: &str| opts.out.join(format!("{}.{ext}", spec.stem));
-
-    if spec.wants(Format::Pdf) || opts.emit_source {
-        let source = ctx.renderer.typst(&brief).map_err(|e| vec![e])?;
+    let full = select::select(spec, &ctx.data);
+    // The PDF layout decides what fits; the DOCX carries the same content.
+    let result = fit(ctx, spec, &full);
+    let outcome = result.and_then(|(attempt, dropped)| {
+        let mut outputs = Vec::new();
+        let out = |ext: &str| opts.out.join(format!("{}.{ext}", spec.stem));
         if opts.emit_source {
-            outputs.push(Output { path: out("typ"), bytes: source.clone().into_bytes() });
+            outputs.push(Output { path: out("typ"), bytes: attempt.source.clone().into_bytes() });
         }
+        if spec.wants(Format::Docx) {
+            outputs.push(Output { path: out("docx"), bytes: docx(ctx, &attempt.brief, spec)? });
+        }
+        let pages = attempt.pdf.pages;
         if spec.wants(Format::Pdf) {
-            let pdf = pdf(ctx, &brief, spec, source)?;
-            pages = Some(pdf.pages);
-            outputs.push(Output { path: out("pdf"), bytes: pdf.bytes });
+            outputs.push(Output { path: out("pdf"), bytes: attempt.pdf.bytes });
         }
+        Ok(Built { spec: spec.clone(), outputs, pages, dropped, millis: start.elapsed().as_millis() })
+    });
+    // Memoised layout results only help within one brief; dropping them keeps memory
+    // flat over many briefs.
+    typst::comemo::evict(0);
+    outcome
+}
+
+fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let blocks = ctx.renderer.docx(brief).map_err(|e| vec![e])?;
+    let mut pictures = HashMap::new();
+    if let Some(logo) = &spec.brand.logo {
+        pictures.insert(select::LOGO_PATH.to_string(), logo.clone());
     }
-    if spec.wants(Format::Docx) {
-        let blocks = ctx.renderer.docx(&brief).map_err(|e| vec![e])?;
-        let meta = docx::Meta {
-            title: &brief.meta.title,
-            author: &brief.meta.author,
-            subject: &brief.report.title,
-            keywords: &brief.meta.keywords,
-            date_iso: &brief.meta.date_iso,
-            paper: spec.paper,
-        };
-        let bytes = docx::write(&blocks, &meta, ctx.renderer.dir()).map_err(|e| vec![e])?;
-        outputs.push(Output { path: out("docx"), bytes });
+    for s in &brief.series {
+        let source = ctx.renderer.chart(s).map_err(|e| vec![e])?;
+        pictures.insert(s.id.clone(), typeset::png(&ctx.typst, &format!("{}-{}.typ", spec.stem, s.id), source, spec.date)?);
     }
-    Ok(Built { spec: spec.clone(), outputs, pages, millis: start.elapsed().as_millis() })
+    let meta = docx::Meta {
+        title: &brief.meta.title,
+        author: &brief.meta.author,
+        subject: &brief.report.title,
+        keywords: &brief.meta.keywords,
+        date_iso: &brief.meta.date_iso,
+        paper: spec.paper,
+        colour: &spec.brand.colour,
+    };
+    docx::write(&blocks, &meta, ctx.renderer.dir(), &pictures).map_err(|e| vec![e])
 }
 
 fn pdf(ctx: &Context, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Pdf, Vec<Diagnostic>> {
     let name = format!("{}.typ", spec.stem);
     // The PDF /ID must differ between briefs and stay put across builds of one brief.
     let ident = format!("briefgen/{}/{}", spec.stem, brief.meta.title);
-    let result = typeset::compile(&ctx.typst, &name, source, spec.date, &ident, Standard::Tagged);
-    // Memoised layout results are only useful within one document; drop them so memory
-    // stays flat over many briefs.
-    typst::comemo::evict(0);
-    result
+    let logo: Vec<(&str, &[u8])> = spec.brand.logo.iter().map(|l| (select::LOGO_PATH, l.as_slice())).collect();
+    typeset::compile(&ctx.typst, &name, source, spec.date, &ident, spec.pdf_standard, &logo)
 }
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename, so

@@ -33,8 +33,11 @@ pub fn build(specs: &[PathBuf], data: &Path, templates: &Path, opts: &Options) -
             Ok(b) => {
                 built += 1;
                 let files: Vec<String> = b.outputs.iter().map(|o| format!("{} ({} KB)", o.path.display(), o.bytes.len().div_ceil(1024))).collect();
-                let pages = b.pages.map(|p| format!(", {p} page{}", if p == 1 { "" } else { "s" })).unwrap_or_default();
+                let pages = format!(", {} page{}", b.pages, if b.pages == 1 { "" } else { "s" });
                 eprintln!("built {}{pages} in {} ms: {}", spec.stem, b.millis, files.join(", "));
+                if !b.dropped.is_empty() {
+                    eprintln!("  left out to fit {} pages:\n    {}", crate::budget::pages(spec.audience), crate::budget::describe(&b.dropped).replace("; ", "\n    "));
+                }
             }
             Err(mut e) => {
                 eprintln!("failed {}", spec.stem);

@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::render::blocks::{Block, Kind, Span};
 use crate::spec::Paper;
 use docx_rs::*;
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -20,6 +21,8 @@ pub struct Meta<'a> {
     pub keywords: &'a [String],
     pub date_iso: &'a str,
     pub paper: Paper,
+    /// The brand colour for titles and headings, `#rrggbb`.
+    pub colour: &'a str,
 }
 
 const FONT: &str = "Noto Sans";
@@ -49,17 +52,17 @@ fn spacing(before_pt: u32, after_pt: u32) -> LineSpacing {
     LineSpacing::new().before(before_pt * 20).after(after_pt * 20)
 }
 
-fn styles(docx: Docx) -> Docx {
+fn styles(docx: Docx, ink: &str) -> Docx {
     let fonts = RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT);
     let mut footnote_ref = Style::new("FootnoteReference", StyleType::Character).name("footnote reference");
     footnote_ref.run_property = RunProperty::new().vert_align(VertAlignType::SuperScript);
     docx.default_fonts(fonts)
         .default_size(22)
         .default_line_spacing(LineSpacing::new().after(120).line(276).line_rule(LineSpacingType::Auto))
-        .add_style(style("Title", "Title", 26).bold().color("1F3A5F").line_spacing(spacing(0, 6)))
+        .add_style(style("Title", "Title", 26).bold().color(ink).line_spacing(spacing(0, 6)))
         .add_style(style("Subtitle", "Subtitle", 14).color("404040").line_spacing(spacing(0, 6)))
-        .add_style(style("Heading1", "heading 1", 16).bold().color("1F3A5F").outline_lvl(0).line_spacing(spacing(18, 6)))
-        .add_style(style("Heading2", "heading 2", 13).bold().color("1F3A5F").outline_lvl(1).line_spacing(spacing(12, 4)))
+        .add_style(style("Heading1", "heading 1", 16).bold().color(ink).outline_lvl(0).line_spacing(spacing(18, 6)))
+        .add_style(style("Heading2", "heading 2", 13).bold().color(ink).outline_lvl(1).line_spacing(spacing(12, 4)))
         .add_style(style("Heading3", "heading 3", 11).bold().outline_lvl(2).line_spacing(spacing(10, 2)))
         .add_style(style("Meta", "Brief details", 10).color("404040"))
         .add_style(style("Quote", "Quote", 11).italic().indent(Some(567), None, Some(567), None))
@@ -138,15 +141,44 @@ fn core_xml(meta: &Meta) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Builds the DOCX. `assets` is the folder images are read from (the templates folder).
-pub fn write(blocks: &[Block], meta: &Meta, assets: &Path) -> Result<Vec<u8>, Diagnostic> {
+/// A picture paragraph, `width_cm` wide, its height from the image's proportions.
+/// Only PNG reaches here (logos are checked, charts are ours), so docx-rs never has to
+/// decode it.
+fn picture(bytes: &[u8], n: usize, width_cm: f64) -> Paragraph {
+    let (w, h) = crate::spec::png_size(bytes).unwrap_or((1, 1));
+    let mut pic = Pic::new_with_dimensions(bytes.to_vec(), w, h);
+    // Fixed id per document: docx-rs would number images from a process-global counter.
+    pic.id = format!("rIdImage{n}");
+    let (w_px, h_px) = pic.size;
+    let width = (width_cm * 360_000.0) as u32;
+    let height = if w_px > 0 { (f64::from(width) * f64::from(h_px) / f64::from(w_px)) as u32 } else { width / 2 };
+    Paragraph::new().add_run(Run::new().add_image(pic.size(width, height)))
+}
+
+/// docx-rs writes every picture as `<wp:docPr id="1" name="Figure" />`: give each its own
+/// id (Word requires unique ones) and its alt text (`descr`), in document order.
+fn patch_alt_text(document: &[u8], alts: &[String]) -> Vec<u8> {
+    let mut doc = String::from_utf8_lossy(document).into_owned();
+    for (i, alt) in alts.iter().enumerate() {
+        let from = r#"<wp:docPr id="1" name="Figure" />"#;
+        let to = format!(r#"<wp:docPr id="{}" name="Picture {}" descr="{}" />"#, i + 1, i + 1, xml_escape(alt));
+        doc = doc.replacen(from, &to, 1);
+    }
+    doc.into_bytes()
+}
+
+/// Builds the DOCX. `pictures` holds PNGs made for this brief (charts by series id, the
+/// logo by its virtual path); other `@image` paths are read from `assets`, the templates
+/// folder.
+pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>, Diagnostic> {
     let (w, h) = meta.paper.twips();
-    let mut docx = styles(Docx::new())
+    let ink = meta.colour.trim_start_matches('#').to_uppercase();
+    let mut docx = styles(Docx::new(), &ink)
         .page_size(w, h)
         .page_margin(PageMargin::new().top(1134).bottom(1134).left(1134).right(1134).header(567).footer(567))
         .footer(Footer::new().add_paragraph(Paragraph::new().style("Small").align(AlignmentType::Center).add_page_num(PageNum::new())));
     let mut notes = Notes { texts: Vec::new() };
-    let mut images = 0;
+    let mut alts: Vec<String> = Vec::new();
     for block in blocks {
         docx = match block {
             Block::Text(kind, spans) => {
@@ -174,16 +206,26 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path) -> Result<Vec<u8>, Di
             }
             Block::Table(rows) => docx.add_table(table(rows, &mut notes)),
             Block::Image { path, alt } => {
-                let file = assets.join(path);
-                let bytes = std::fs::read(&file).map_err(|e| {
-                    Diagnostic::new(format!("cannot read image `{}`: {e}", file.display())).hint("images for DOCX are read from the templates folder")
-                })?;
-                let mut pic = Pic::new(&bytes);
-                // Fixed id per document: docx-rs would number images from a process-global counter.
-                images += 1;
-                pic.id = format!("rIdImage{images}");
-                let _ = alt;
-                docx.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)))
+                let bytes = match pictures.get(path) {
+                    Some(b) => b.clone(),
+                    None => {
+                        let file = assets.join(path.trim_start_matches('/'));
+                        let bytes = std::fs::read(&file).map_err(|e| {
+                            Diagnostic::new(format!("cannot read image `{}`: {e}", file.display())).hint("images for DOCX are read from the templates folder")
+                        })?;
+                        if crate::spec::png_size(&bytes).is_none() {
+                            return Err(Diagnostic::new(format!("image `{}` is not a PNG", file.display())).hint("DOCX pictures must be PNG"));
+                        }
+                        bytes
+                    }
+                };
+                alts.push(alt.clone());
+                docx.add_paragraph(picture(&bytes, alts.len(), 4.0).align(AlignmentType::Right))
+            }
+            Block::Chart { id, alt } => {
+                let bytes = pictures.get(id).ok_or_else(|| Diagnostic::new(format!("the DOCX template asks for chart `{id}`, which the brief does not have")))?;
+                alts.push(alt.clone());
+                docx.add_paragraph(picture(bytes, alts.len(), 15.0))
             }
             Block::PageBreak => docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
         };
@@ -191,6 +233,7 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path) -> Result<Vec<u8>, Di
     let mut xml = docx.build();
     xml.doc_props.core = core_xml(meta);
     xml.footnotes = notes.xml();
+    xml.document = patch_alt_text(&xml.document, &alts);
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out).map_err(|e| Diagnostic::new(format!("cannot write the DOCX: {e}")))?;
     Ok(out.into_inner())

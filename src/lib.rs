@@ -1,10 +1,12 @@
 //! briefgen: one long policy report in, short tailored briefs out.
 //!
 //! The pipeline, one module per stage:
-//! `spec` + `data` (load and check) → `select` (the brief's content) → `render`
+//! `spec` + `data` (load and check) → `select` (the brief's content) → `budget`
+//! (what fits the audience's page limit) → `render`
 //! (Minijinja → Typst source and DOCX blocks) → `typeset` (Typst → PDF) and `docx`
 //! (blocks → Word) → `build` (orchestration, atomic writes).
 
+pub mod budget;
 pub mod build;
 pub mod cli;
 pub mod commands;

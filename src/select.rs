@@ -1,6 +1,9 @@
 //! Select stage: spec × dataset → the brief's content, the one context every template
 //! sees. Material tied to a country comes only from the selected countries; themes
 //! filter insights and tagged items. Each figure and quote carries its citation.
+//!
+//! Everything is in flat lists in report order (templates group by `country` when they
+//! want to), so the budget stage can drop an item by removing it from one list.
 
 use crate::data::model::{self, Approx, Country};
 use crate::data::Dataset;
@@ -11,52 +14,25 @@ use serde::Serialize;
 pub struct Brief {
     pub meta: Meta,
     pub report: ReportView,
+    /// The selected countries, in report order (names only; content is in the lists).
     pub countries: Vec<CountryView>,
     /// The selected insights, in report order.
     pub themes: Vec<ThemeView>,
-    /// Flat lists over the selected countries, in report order.
+    /// Key messages, context, enablers, findings and lessons on the selected themes.
+    pub items: Vec<TaggedItem>,
     pub figures: Vec<FigureView>,
+    /// The figures best suited to a headline strip, best first, spread across countries.
+    pub headline: Vec<FigureView>,
     pub quotes: Vec<QuoteView>,
     pub services: Vec<ServiceView>,
-    pub references: Vec<ReferenceView>,
-    /// Figure series with at least two dated points (for charts).
+    /// Figure series with at least two points (for charts).
     pub series: Vec<SeriesView>,
     pub conclusion: Vec<ConclusionView>,
-    /// Glossary terms that occur in the selected text.
+    pub references: Vec<ReferenceView>,
+    /// Glossary terms that occur in the brief's text.
     pub glossary: Vec<model::Term>,
-    /// Every selected key message, context paragraph, enabler, finding and lesson, flat,
-    /// so templates can pick by theme (`{% for i in items if "funding" in i.themes %}`).
-    pub items: Vec<TaggedItem>,
-    /// Selected countries × selected themes: the first key message on each theme.
+    /// Selected countries × selected themes.
     pub matrix: Vec<MatrixRow>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TaggedItem {
-    /// key-message, context, enabler, finding or lesson.
-    pub kind: String,
-    pub id: String,
-    pub lead: Option<String>,
-    pub text: String,
-    pub themes: Vec<String>,
-    pub country: String,
-    pub country_name: String,
-    pub short_name: String,
-    pub cite: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MatrixRow {
-    pub country: String,
-    pub short_name: String,
-    /// One cell per selected theme, in theme order: a key message's lead, or none.
-    pub cells: Vec<Option<MatrixCell>>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MatrixCell {
-    pub text: String,
-    pub cite: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -78,12 +54,27 @@ pub struct Meta {
     pub keywords: Vec<String>,
     pub all_countries: bool,
     pub all_themes: bool,
-    /// "Wales and Ireland", "all seven countries".
+    /// "Wales and Ireland", "all 7 countries".
     pub countries_label: String,
+    /// "funding and vulnerability and protection", "all 12 themes".
     pub themes_label: String,
     /// How many chapters the report has (not how many are selected).
     pub total_countries: usize,
+    pub brand: BrandView,
 }
+
+/// The brand as templates see it; the logo's bytes travel beside the brief.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandView {
+    pub colour: String,
+    pub accent: String,
+    /// Where the logo is in the Typst world and the DOCX pictures, if there is one.
+    pub logo: Option<String>,
+    pub logo_alt: String,
+}
+
+/// The virtual path of a spec's logo (see `typeset::world` and `docx`).
+pub const LOGO_PATH: &str = "/brand-logo.png";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
@@ -97,28 +88,28 @@ pub struct ReportView {
     pub method_cite: String,
     /// The introduction's paragraphs.
     pub introduction: Vec<String>,
+    /// The report's own pages holding the references of the selected countries.
+    pub references_cite: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ItemView {
+pub struct CountryView {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaggedItem {
+    /// key-message, context, enabler, finding or lesson.
+    pub kind: String,
     pub id: String,
     pub lead: Option<String>,
     pub text: String,
     pub themes: Vec<String>,
-    pub cite: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct GroupView {
-    pub heading: String,
-    pub items: Vec<ItemView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TimelineView {
-    pub id: String,
-    pub when: String,
-    pub event: String,
+    pub country: String,
+    pub country_name: String,
+    pub short_name: String,
     pub cite: String,
 }
 
@@ -163,6 +154,7 @@ pub struct ServiceView {
     pub country: String,
     pub country_name: String,
     pub themes: Vec<String>,
+    /// The service's own figures (whatever their themes).
     pub figures: Vec<FigureView>,
     pub cite: String,
 }
@@ -172,6 +164,7 @@ pub struct ReferenceView {
     pub id: String,
     pub citation: String,
     pub url: Option<String>,
+    pub country: String,
     pub country_name: String,
 }
 
@@ -185,7 +178,6 @@ pub struct SeriesPoint {
 #[derive(Debug, Clone, Serialize)]
 pub struct SeriesView {
     pub id: String,
-    pub measure: String,
     pub unit: String,
     pub place: String,
     pub country_name: String,
@@ -224,20 +216,22 @@ pub struct ConclusionView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct CountryView {
-    pub id: String,
-    pub name: String,
+pub struct MatrixRow {
+    pub country: String,
     pub short_name: String,
-    pub key_messages: Vec<ItemView>,
-    pub context: Vec<ItemView>,
-    pub timeline: Vec<TimelineView>,
-    pub enablers: Vec<GroupView>,
-    pub findings: Vec<ItemView>,
-    pub lessons: Vec<ItemView>,
-    pub services: Vec<ServiceView>,
-    pub figures: Vec<FigureView>,
-    pub quotes: Vec<QuoteView>,
-    pub references: Vec<ReferenceView>,
+    /// One cell per selected theme, in theme order.
+    pub cells: Vec<MatrixCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixCell {
+    pub theme: String,
+    /// `key` when one of the country's key messages is on the theme, `other` when only
+    /// other passages are, `none` when the chapter says nothing tagged with it.
+    pub level: String,
+    /// The first such key message's lead, and its citation.
+    pub lead: Option<String>,
+    pub cite: Option<String>,
 }
 
 /// "5,000", "1.5", "71".
@@ -289,6 +283,35 @@ fn join_names(names: &[String]) -> String {
     }
 }
 
+/// How well a figure serves as a headline: outcomes (percentages), where a series ended,
+/// and the size of a peer workforce say most; the number of regions or a duration least.
+fn headline_score(f: &FigureView, last_of_series: bool) -> i32 {
+    let text = format!("{} {}", f.unit, f.measure).to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    let mut score = 0;
+    if f.unit == "%" {
+        score += 3;
+    }
+    if last_of_series {
+        score += 3;
+    }
+    if has(&["peer", "worker", "role", "staff", "supporter", "position"]) {
+        score += 2;
+    }
+    if has(&["million", "dkk", "£", "$", "€"]) {
+        score += 1;
+    }
+    if f.when.is_some() {
+        score += 1;
+    }
+    // Judged on the unit alone: "years" in a measure ("retention at three years") is fine.
+    let unit = f.unit.to_lowercase();
+    if ["region", "municipalit", "district", "health board", "authorit", "year", "day", "hour", "decade", "unit"].iter().any(|w| unit.contains(w)) {
+        score -= 3;
+    }
+    score
+}
+
 struct Selector<'a> {
     data: &'a Dataset,
     spec: &'a Spec,
@@ -304,19 +327,11 @@ impl Selector<'_> {
                 (a, b) => format!("pp. {a}–{b}"),
             },
         };
-        if section == "chapter" {
-            format!("{}, {pages}", c.name)
-        } else {
-            format!("{}, {title}, {pages}", c.name)
-        }
+        if section == "chapter" { format!("{}, {pages}", c.name) } else { format!("{}, {title}, {pages}", c.name) }
     }
 
-    fn item(&self, c: &Country, section: &str, i: &model::Item) -> ItemView {
-        ItemView { id: i.id.clone(), lead: None, text: i.text.clone(), themes: i.themes.clone(), cite: self.cite(c, section, i.page) }
-    }
-
-    fn items(&self, c: &Country, section: &str, items: &[model::Item]) -> Vec<ItemView> {
-        items.iter().filter(|i| self.spec.themes.any(&i.themes)).map(|i| self.item(c, section, i)).collect()
+    fn on_theme(&self, themes: &[String]) -> bool {
+        self.spec.themes.any(themes)
     }
 
     fn figure(&self, c: &Country, f: &model::Figure) -> FigureView {
@@ -347,91 +362,48 @@ impl Selector<'_> {
             .collect()
     }
 
-    fn country(&self, c: &Country) -> CountryView {
-        let themes = &self.spec.themes;
-        let figures: Vec<FigureView> =
-            c.figures.iter().filter(|f| themes.any(&f.themes)).map(|f| self.figure(c, f)).collect();
-        let all_figures: Vec<FigureView> = c.figures.iter().map(|f| self.figure(c, f)).collect();
-        CountryView {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            short_name: c.short_name.clone(),
-            key_messages: c
-                .key_messages
-                .iter()
-                .filter(|k| themes.any(&k.themes))
-                .map(|k| ItemView {
-                    id: k.id.clone(),
-                    lead: Some(k.lead.clone()),
-                    text: k.text.clone(),
-                    themes: k.themes.clone(),
-                    cite: self.cite(c, "key-messages", k.page),
-                })
-                .collect(),
-            context: self.items(c, "context", &c.context),
-            timeline: c
-                .timeline
-                .iter()
-                .filter(|t| themes.any(&t.themes))
-                .map(|t| TimelineView { id: t.id.clone(), when: t.when.clone(), event: t.event.clone(), cite: self.cite(c, "context", t.page) })
-                .collect(),
-            enablers: c
-                .enablers
-                .iter()
-                .map(|g| GroupView { heading: g.heading.clone(), items: self.items(c, "enablers", &g.items) })
-                .filter(|g| !g.items.is_empty())
-                .collect(),
-            findings: self.items(c, "findings", &c.findings),
-            lessons: self.items(c, "findings", &c.lessons),
-            services: c
-                .services
-                .iter()
-                .filter(|s| themes.any(&s.themes))
-                .map(|s| ServiceView {
-                    id: s.id.clone(),
-                    name: s.name.clone(),
-                    place: s.place.clone(),
-                    points: s.points.clone(),
+    fn items(&self, c: &Country, out: &mut Vec<TaggedItem>) {
+        let mut push = |kind: &str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], page: Option<u32>| {
+            if self.on_theme(themes) {
+                out.push(TaggedItem {
+                    kind: kind.to_string(),
+                    id: id.to_string(),
+                    lead: lead.cloned(),
+                    text: text.to_string(),
+                    themes: themes.to_vec(),
                     country: c.id.clone(),
                     country_name: c.name.clone(),
-                    themes: s.themes.clone(),
-                    figures: all_figures.iter().filter(|f| f.service.as_deref() == Some(&s.id)).cloned().collect(),
-                    cite: self.cite(c, "services", s.page),
-                })
-                .collect(),
-            figures,
-            quotes: c
-                .quotes
-                .iter()
-                .filter(|q| themes.any(&q.themes))
-                .map(|q| QuoteView {
-                    id: q.id.clone(),
-                    text: q.text.clone(),
-                    who: q.who.clone(),
-                    country: c.id.clone(),
-                    country_name: c.name.clone(),
-                    themes: q.themes.clone(),
-                    cite: self.cite(c, q.section.as_deref().unwrap_or("chapter"), q.page),
-                })
-                .collect(),
-            references: c
-                .references
-                .iter()
-                .map(|r| ReferenceView { id: r.id.clone(), citation: r.citation.clone(), url: r.url.clone(), country_name: c.name.clone() })
-                .collect(),
+                    short_name: c.short_name.clone(),
+                    cite: self.cite(c, section, page),
+                });
+            }
+        };
+        for k in &c.key_messages {
+            push("key-message", "key-messages", &k.id, Some(&k.lead), &k.text, &k.themes, k.page);
+        }
+        for i in &c.context {
+            push("context", "context", &i.id, None, &i.text, &i.themes, i.page);
+        }
+        for i in c.enablers.iter().flat_map(|g| &g.items) {
+            push("enabler", "enablers", &i.id, None, &i.text, &i.themes, i.page);
+        }
+        for i in &c.findings {
+            push("finding", "findings", &i.id, None, &i.text, &i.themes, i.page);
+        }
+        for i in &c.lessons {
+            push("lesson", "findings", &i.id, None, &i.text, &i.themes, i.page);
         }
     }
 
     /// Figure series of the selected countries, points in file order (the data lists
     /// them chronologically); a series is shown if any of its points is on a selected theme.
-    fn series(&self, countries: &[CountryView]) -> Vec<SeriesView> {
+    fn series(&self, countries: &[&Country]) -> Vec<SeriesView> {
         let mut out: Vec<(SeriesView, bool)> = Vec::new();
-        for c in countries {
-            let country = self.data.country(&c.id).expect("selected from the dataset");
+        for country in countries {
             for f in &country.figures {
                 let (Some(id), Some(when)) = (&f.series, &f.when) else { continue };
                 let point = SeriesPoint { when: when.clone(), value: f.value, number: figure_number(f) };
-                let on_theme = self.spec.themes.any(&f.themes);
+                let on_theme = self.on_theme(&f.themes);
                 match out.iter_mut().find(|(s, _)| &s.id == id) {
                     Some((s, shown)) => {
                         s.points.push(point);
@@ -440,7 +412,6 @@ impl Selector<'_> {
                     None => out.push((
                         SeriesView {
                             id: id.clone(),
-                            measure: f.measure.clone(),
                             unit: f.unit.clone(),
                             place: f.place.clone(),
                             country_name: country.name.clone(),
@@ -459,7 +430,7 @@ impl Selector<'_> {
             .map(|(mut s, _)| {
                 s.max = s.points.iter().map(|p| p.value).fold(0.0, f64::max);
                 let points: Vec<String> = s.points.iter().map(|p| format!("{} ({})", p.number, p.when)).collect();
-                s.alt = format!("Bar chart: {} {}, {}: {}.", s.unit, s.place, s.measure, points.join(", "));
+                s.alt = format!("Bar chart of {}, {}: {}.", s.unit, s.place, points.join(", "));
                 s
             })
             .collect()
@@ -469,9 +440,8 @@ impl Selector<'_> {
 /// Builds the brief's content from a checked spec and dataset.
 pub fn select(spec: &Spec, data: &Dataset) -> Brief {
     let sel = Selector { data, spec };
-    let countries: Vec<CountryView> =
-        data.countries.iter().filter(|c| spec.countries.includes(&c.id)).map(|c| sel.country(c)).collect();
-    let insights_page = data.insights.section.page;
+    let chosen: Vec<&Country> = data.countries.iter().filter(|c| spec.countries.includes(&c.id)).collect();
+
     let themes: Vec<ThemeView> = data
         .insights
         .insights
@@ -484,9 +454,57 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
             title: i.title.clone(),
             summary: i.summary.clone(),
             examples: sel.examples(&i.examples),
-            cite: format!("{}, p. {}", data.insights.section.title, if i.page > 0 { i.page } else { insights_page }),
+            cite: format!("{}, p. {}", data.insights.section.title, i.page),
         })
         .collect();
+
+    let mut items = Vec::new();
+    let mut figures = Vec::new();
+    let mut quotes = Vec::new();
+    let mut services = Vec::new();
+    let mut references = Vec::new();
+    for c in &chosen {
+        sel.items(c, &mut items);
+        figures.extend(c.figures.iter().filter(|f| sel.on_theme(&f.themes)).map(|f| sel.figure(c, f)));
+        quotes.extend(c.quotes.iter().filter(|q| sel.on_theme(&q.themes)).map(|q| QuoteView {
+            id: q.id.clone(),
+            text: q.text.clone(),
+            who: q.who.clone(),
+            country: c.id.clone(),
+            country_name: c.name.clone(),
+            themes: q.themes.clone(),
+            cite: sel.cite(c, q.section.as_deref().unwrap_or("chapter"), q.page),
+        }));
+        services.extend(c.services.iter().filter(|s| sel.on_theme(&s.themes)).map(|s| ServiceView {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            place: s.place.clone(),
+            points: s.points.clone(),
+            country: c.id.clone(),
+            country_name: c.name.clone(),
+            themes: s.themes.clone(),
+            figures: c.figures.iter().filter(|f| f.service.as_deref() == Some(&s.id)).map(|f| sel.figure(c, f)).collect(),
+            cite: sel.cite(c, "services", s.page),
+        }));
+        references.extend(c.references.iter().map(|r| ReferenceView {
+            id: r.id.clone(),
+            citation: r.citation.clone(),
+            url: r.url.clone(),
+            country: c.id.clone(),
+            country_name: c.name.clone(),
+        }));
+    }
+    let series = sel.series(&chosen);
+    // A headline strip needs a few figures even when the themes tag fewer: then the
+    // selected countries' other figures fill it, after the on-theme ones.
+    let mut candidates = figures.clone();
+    if figures.iter().filter(|f| headline_score(f, false) > 0).count() < 3 {
+        for c in &chosen {
+            candidates.extend(c.figures.iter().filter(|f| !sel.on_theme(&f.themes)).map(|f| sel.figure(c, f)));
+        }
+    }
+    let headline = headline(&candidates, &series);
+
     let conclusion = data
         .conclusion
         .themes
@@ -501,19 +519,40 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
         })
         .collect();
 
-    let country_names: Vec<String> = countries.iter().map(|c| c.name.clone()).collect();
+    let matrix = chosen
+        .iter()
+        .map(|c| MatrixRow {
+            country: c.id.clone(),
+            short_name: c.short_name.clone(),
+            cells: themes
+                .iter()
+                .map(|t| {
+                    let key = c.key_messages.iter().find(|k| k.themes.contains(&t.id));
+                    let other = items.iter().any(|i| i.country == c.id && i.themes.contains(&t.id));
+                    MatrixCell {
+                        theme: t.id.clone(),
+                        level: if key.is_some() { "key" } else if other { "other" } else { "none" }.to_string(),
+                        lead: key.map(|k| k.lead.clone()),
+                        cite: key.map(|k| sel.cite(c, "key-messages", k.page)),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+
+    let country_names: Vec<String> = chosen.iter().map(|c| c.name.clone()).collect();
     let theme_names: Vec<String> = themes.iter().map(|t| t.name.to_lowercase()).collect();
     let all_countries = spec.countries == Selection::All;
     let all_themes = spec.themes == Selection::All;
     let mut keywords = vec!["peer support".to_string(), "mental health".to_string(), spec.audience.id().to_string()];
-    keywords.extend(countries.iter().map(|c| c.short_name.clone()));
+    keywords.extend(chosen.iter().map(|c| c.short_name.clone()));
     keywords.extend(themes.iter().map(|t| t.name.clone()));
-
-    let figures = countries.iter().flat_map(|c| c.figures.clone()).collect();
-    let quotes = countries.iter().flat_map(|c| c.quotes.clone()).collect();
-    let services = countries.iter().flat_map(|c| c.services.clone()).collect();
-    let references = countries.iter().flat_map(|c| c.references.clone()).collect();
-    let series = sel.series(&countries);
+    let ref_pages: Vec<u32> = chosen.iter().filter_map(|c| c.sections.get("references")).map(|s| s.page).collect();
+    let references_cite = match (ref_pages.iter().min(), ref_pages.iter().max()) {
+        (Some(a), Some(b)) if a == b => format!("References, p. {a}"),
+        (Some(a), Some(b)) => format!("References, pp. {a}–{b}"),
+        _ => "References".to_string(),
+    };
 
     let mut brief = Brief {
         meta: Meta {
@@ -533,9 +572,15 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
             keywords,
             all_countries,
             all_themes,
-            countries_label: if all_countries { format!("all {} countries", countries.len()) } else { join_names(&country_names) },
-            themes_label: if all_themes { "all themes".to_string() } else { join_names(&theme_names) },
+            countries_label: if all_countries { format!("all {} countries", chosen.len()) } else { join_names(&country_names) },
+            themes_label: if all_themes { format!("all {} themes", themes.len()) } else { join_names(&theme_names) },
             total_countries: data.countries.len(),
+            brand: BrandView {
+                colour: spec.brand.colour.clone(),
+                accent: spec.brand.accent.clone(),
+                logo: spec.brand.logo.as_ref().map(|_| LOGO_PATH.to_string()),
+                logo_alt: format!("Logo of {}", spec.organisation.as_deref().unwrap_or("the issuing organisation")),
+            },
         },
         report: ReportView {
             title: data.report.title.clone(),
@@ -544,117 +589,112 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
             interviews: data.report.method.interviews,
             method: data.report.method.summary.clone(),
             interviewees: data.report.method.interviewees.clone(),
+            method_cite: data
+                .report
+                .sections
+                .get("introduction")
+                .map_or_else(|| "Introduction".to_string(), |s| format!("{}, p. {}", s.title, s.page)),
             introduction: data.report.introduction.iter().map(|i| i.text.clone()).collect(),
-            method_cite: data.report.sections.get("introduction").map_or_else(|| "Introduction".to_string(), |s| format!("{}, p. {}", s.title, s.page)),
+            references_cite,
         },
-        countries,
+        countries: chosen.iter().map(|c| CountryView { id: c.id.clone(), name: c.name.clone(), short_name: c.short_name.clone() }).collect(),
         themes,
+        items,
         figures,
+        headline,
         quotes,
         services,
-        references,
         series,
         conclusion,
+        references,
         glossary: Vec::new(),
-        items: Vec::new(),
-        matrix: Vec::new(),
+        matrix,
     };
-    brief.items = tagged_items(&brief.countries);
-    brief.matrix = brief
-        .countries
-        .iter()
-        .map(|c| MatrixRow {
-            country: c.id.clone(),
-            short_name: c.short_name.clone(),
-            cells: brief
-                .themes
-                .iter()
-                .map(|t| {
-                    c.key_messages
-                        .iter()
-                        .find(|k| k.themes.contains(&t.id))
-                        .map(|k| MatrixCell { text: k.lead.clone().unwrap_or_default(), cite: k.cite.clone() })
-                })
-                .collect(),
-        })
-        .collect();
-    brief.glossary = glossary_for(&brief, data);
+    brief.refresh_glossary(&data.glossary);
     brief
 }
 
-fn tagged_items(countries: &[CountryView]) -> Vec<TaggedItem> {
+/// Figures ranked for a headline strip: by score, then spread so each country gets one
+/// before any gets two; duplicates (same number, unit and place) once only.
+fn headline(figures: &[FigureView], series: &[SeriesView]) -> Vec<FigureView> {
+    let last_of_series = |f: &FigureView| {
+        f.series.as_ref().is_some_and(|id| series.iter().any(|s| &s.id == id && s.points.last().is_some_and(|p| p.number == f.number)))
+    };
+    let mut ranked: Vec<(i32, usize, &FigureView)> =
+        figures.iter().enumerate().map(|(i, f)| (headline_score(f, last_of_series(f)), i, f)).filter(|(s, _, _)| *s > 0).collect();
+    // Too few good ones: take the rest in score order rather than show no strip at all.
+    if ranked.len() < 3 {
+        ranked = figures.iter().enumerate().map(|(i, f)| (headline_score(f, last_of_series(f)), i, f)).collect();
+    }
+    ranked.sort_by_key(|(score, i, _)| (-score, *i));
+    let mut seen = Vec::new();
+    ranked.retain(|(_, _, f)| {
+        let key = (f.number.clone(), f.unit.clone(), f.place.clone());
+        let fresh = !seen.contains(&key);
+        seen.push(key);
+        fresh
+    });
+    // Round-robin over countries, keeping the score order within each round.
     let mut out = Vec::new();
-    for c in countries {
-        let groups: [(&str, Vec<&ItemView>); 5] = [
-            ("key-message", c.key_messages.iter().collect()),
-            ("context", c.context.iter().collect()),
-            ("enabler", c.enablers.iter().flat_map(|g| &g.items).collect()),
-            ("finding", c.findings.iter().collect()),
-            ("lesson", c.lessons.iter().collect()),
-        ];
-        for (kind, items) in groups {
-            out.extend(items.into_iter().map(|i| TaggedItem {
-                kind: kind.to_string(),
-                id: i.id.clone(),
-                lead: i.lead.clone(),
-                text: i.text.clone(),
-                themes: i.themes.clone(),
-                country: c.id.clone(),
-                country_name: c.name.clone(),
-                short_name: c.short_name.clone(),
-                cite: i.cite.clone(),
-            }));
+    let mut round = 0;
+    while out.len() < ranked.len() {
+        let mut per_country = std::collections::HashMap::new();
+        for (_, _, f) in &ranked {
+            let n = per_country.entry(f.country.clone()).or_insert(0);
+            if *n == round && !out.iter().any(|o: &FigureView| o.id == f.id) {
+                out.push((*f).clone());
+            }
+            *n += 1;
         }
+        round += 1;
     }
     out
 }
 
-/// Terms the selected text uses; the reader of a community brief needs them explained.
-fn glossary_for(brief: &Brief, data: &Dataset) -> Vec<model::Term> {
-    let text = prose(brief).to_lowercase();
-    data.glossary
-        .terms
-        .iter()
-        .filter(|t| !t.gloss.trim().is_empty() && text.contains(&t.term.to_lowercase()))
-        .cloned()
-        .collect()
-}
+impl Brief {
+    /// Recomputes the glossary from the text the brief now holds: terms that occur
+    /// (ignoring case), abbreviations that occur as words (with their plural `s`).
+    pub fn refresh_glossary(&mut self, glossary: &model::Glossary) {
+        let text = self.prose();
+        let lower = text.to_lowercase();
+        let words: std::collections::HashSet<&str> =
+            text.split(|c: char| !c.is_alphanumeric()).map(|w| w.strip_suffix('s').filter(|s| s.len() > 1 && s.chars().all(|c| c.is_uppercase())).unwrap_or(w)).collect();
+        let mut out: Vec<model::Term> =
+            glossary.terms.iter().filter(|t| !t.gloss.trim().is_empty() && lower.contains(&t.term.to_lowercase())).cloned().collect();
+        out.extend(glossary.acronyms.iter().filter(|t| words.contains(t.term.as_str())).cloned());
+        out.sort_by_key(|t| t.term.to_lowercase());
+        self.glossary = out;
+    }
 
-/// All the prose of a brief in one string, to search it.
-fn prose(brief: &Brief) -> String {
-    let mut out = String::new();
-    for c in &brief.countries {
-        for i in c.key_messages.iter().chain(&c.context).chain(&c.findings).chain(&c.lessons) {
+    /// All the prose of the brief in one string, to search it.
+    fn prose(&self) -> String {
+        let mut out = String::new();
+        for i in &self.items {
             out.push_str(&i.text);
             out.push('\n');
         }
-        for g in &c.enablers {
-            for i in &g.items {
-                out.push_str(&i.text);
-                out.push('\n');
-            }
-        }
-        for s in &c.services {
+        for s in &self.services {
             out.push_str(&s.name);
             out.push('\n');
             out.push_str(&s.points.join("\n"));
+            out.push('\n');
         }
-        for q in &c.quotes {
+        for q in &self.quotes {
             out.push_str(&q.text);
             out.push('\n');
         }
-        for t in &c.timeline {
-            out.push_str(&t.event);
-            out.push('\n');
+        for t in &self.themes {
+            out.push_str(&t.summary);
+            for e in &t.examples {
+                out.push_str(&e.text);
+            }
         }
-    }
-    for t in &brief.themes {
-        out.push_str(&t.summary);
-        for e in &t.examples {
-            out.push_str(&e.text);
+        for f in &self.figures {
+            out.push_str(&f.measure);
+            out.push_str(&f.place);
         }
+        out
     }
-    out
 }
 
 #[cfg(test)]

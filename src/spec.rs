@@ -77,6 +77,105 @@ pub enum Format {
     Docx,
 }
 
+/// The spec's optional `brand:` block as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrand {
+    colour: Option<String>,
+    accent: Option<String>,
+    logo: Option<String>,
+}
+
+/// Colours and logo of the organisation issuing the brief. The defaults are sober and
+/// survive greyscale printing; brand colours are checked to stay dark enough to.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brand {
+    /// Headings and rules, `#rrggbb`.
+    pub colour: String,
+    /// Markers, bars and quote rules, `#rrggbb`.
+    pub accent: String,
+    /// A PNG logo, read from a path relative to the spec file.
+    #[serde(skip)]
+    pub logo: Option<Vec<u8>>,
+}
+
+impl Default for Brand {
+    fn default() -> Self {
+        Brand { colour: "#1b365d".into(), accent: "#2f6f8f".into(), logo: None }
+    }
+}
+
+/// Relative luminance (WCAG) of `#rrggbb`, or None if it is not that form.
+fn luminance(hex: &str) -> Option<f64> {
+    let h = hex.strip_prefix('#').filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()))?;
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&h[i..i + 2], 16).ok()?) / 255.0;
+        Some(if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) })
+    };
+    Some(0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?)
+}
+
+/// Width and height of a PNG, from its header; None if it is not a PNG.
+pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.len() < 24 || !bytes.starts_with(b"\x89PNG\r\n\x1a\n") || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let w = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
+    let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
+    (w > 0 && h > 0).then_some((w, h))
+}
+
+fn check_brand(raw: RawBrand, path: &Path, text: &str, errors: &mut Vec<Diagnostic>) -> Brand {
+    let mut brand = Brand::default();
+    for (key, value, limit, slot) in [("colour", raw.colour, 0.2, &mut brand.colour), ("accent", raw.accent, 0.45, &mut brand.accent)] {
+        let Some(value) = value else { continue };
+        match luminance(&value) {
+            None => errors.push(
+                Diagnostic::new(format!("brand {key} `{value}` is not a colour"))
+                    .in_file(path)
+                    .locate(text, None, key, &value)
+                    .hint(format!("write it as \"#rrggbb\" in quotes, e.g. `{key}: \"#1b365d\"`")),
+            ),
+            Some(l) if l > limit => errors.push(
+                Diagnostic::new(format!("brand {key} `{value}` is too light: it would print as pale grey on handouts"))
+                    .in_file(path)
+                    .locate(text, None, key, &value)
+                    .hint(format!("choose a darker colour (relative luminance at most {limit:.2}; this one is {l:.2})")),
+            ),
+            Some(_) => *slot = value.to_lowercase(),
+        }
+    }
+    if let Some(logo) = raw.logo {
+        let file = path.parent().unwrap_or(Path::new(".")).join(&logo);
+        match std::fs::read(&file) {
+            Ok(bytes) if png_size(&bytes).is_some() && bytes.len() <= 2 << 20 => brand.logo = Some(bytes),
+            Ok(_) => errors.push(
+                Diagnostic::new(format!("brand logo `{}` is not a PNG file of at most 2 MB", file.display()))
+                    .in_file(path)
+                    .locate(text, None, "logo", &logo)
+                    .hint("export the logo as PNG (it goes into both the PDF and the Word file)"),
+            ),
+            Err(e) => errors.push(
+                Diagnostic::new(format!("cannot read brand logo `{}`: {e}", file.display()))
+                    .in_file(path)
+                    .locate(text, None, "logo", &logo)
+                    .hint("the logo path is relative to the spec file"),
+            ),
+        }
+    }
+    brand
+}
+
+/// The PDF standard a brief conforms to. PDF/UA-1 always; `a-2b` adds PDF/A-2b.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub enum PdfStandard {
+    #[default]
+    #[serde(rename = "ua-1")]
+    Ua1,
+    #[serde(rename = "a-2b")]
+    A2b,
+}
+
 /// `all`, or a list of ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Selection {
@@ -156,6 +255,9 @@ struct RawSpec {
     formats: Vec<Format>,
     #[serde(default)]
     paper: Paper,
+    #[serde(default, rename = "pdf-standard")]
+    pdf_standard: PdfStandard,
+    brand: Option<RawBrand>,
 }
 
 /// A calendar date (the brief's date).
@@ -237,6 +339,8 @@ pub struct Spec {
     pub themes: Selection,
     pub formats: Vec<Format>,
     pub paper: Paper,
+    pub pdf_standard: PdfStandard,
+    pub brand: Brand,
 }
 
 impl Spec {
@@ -305,6 +409,7 @@ impl Spec {
                 None
             }
         };
+        let brand = check_brand(raw.brand.unwrap_or_default(), path, text, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -321,6 +426,8 @@ impl Spec {
             themes: raw.themes,
             formats: raw.formats,
             paper: raw.paper,
+            pdf_standard: raw.pdf_standard,
+            brand,
         })
     }
 }

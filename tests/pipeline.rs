@@ -95,7 +95,11 @@ fn every_example_builds_both_formats() {
     ok(&run(&["build", "--out", path_str(out.path())]));
     let mut n = 0;
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs")).unwrap() {
-        let stem = entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "yaml") {
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         for ext in ["pdf", "docx"] {
             let f = out.path().join(format!("{stem}.{ext}"));
             assert!(std::fs::metadata(&f).is_ok_and(|m| m.len() > 1000), "{} missing", f.display());

@@ -337,7 +337,7 @@ impl Checker<'_> {
         }
 
         let file = self.file("glossary.yaml");
-        for t in &data.glossary.terms {
+        for t in data.glossary.terms.iter().chain(&data.glossary.acronyms) {
             self.text(&file, &t.term, "term", &t.term);
             if let Some(c) = &t.country {
                 self.countries(&file, &t.term, std::slice::from_ref(c));

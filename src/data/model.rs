@@ -256,7 +256,8 @@ pub struct Term {
     pub term: String,
     pub gloss: String,
     pub country: Option<String>,
-    /// `report` when the gloss is the report's own words, `none` when the report gives none.
+    /// `report` when the gloss is the report's own words, `ours` for a plain expansion of an
+    /// abbreviation the report leaves unexplained, `none` when there is no gloss.
     pub gloss_source: String,
 }
 
@@ -264,6 +265,9 @@ pub struct Term {
 #[serde(deny_unknown_fields)]
 pub struct Glossary {
     pub terms: Vec<Term>,
+    /// Abbreviations; matched case-sensitively as whole words.
+    #[serde(default)]
+    pub acronyms: Vec<Term>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -6,7 +6,7 @@
 //! @subtitle ...  @meta ...       @p Paragraph text, continued on following lines
 //! @li Bullet item                @quote Quoted words   @attrib — who, where
 //! @small Small print             @table / @row a | b | c / @end   (first row is the header)
-//! @image file.png | alt text     @pagebreak
+//! @image file.png | alt text     @chart series-id | alt text      @pagebreak
 //! inline: *bold*  _italic_  ^[footnote text]  \* literal star
 //! ```
 
@@ -36,6 +36,8 @@ pub enum Block {
     Text(Kind, Vec<Span>),
     Table(Vec<Vec<Vec<Span>>>),
     Image { path: String, alt: String },
+    /// A chart the build rendered to PNG, by series id.
+    Chart { id: String, alt: String },
     PageBreak,
 }
 
@@ -137,17 +139,21 @@ pub fn parse(markup: &str) -> Result<Vec<Block>, MarkupError> {
         match directive {
             "table" => open = Open::Table(Vec::new(), line_no),
             "pagebreak" => blocks.push(Block::PageBreak),
-            "image" => {
+            "image" | "chart" => {
                 let cells = split_cells(arg);
-                let [path, alt] = cells.as_slice() else {
-                    return Err(MarkupError { line: line_no, message: "write `@image file.png | alt text`".into() });
+                let [target, alt] = cells.as_slice() else {
+                    return Err(MarkupError { line: line_no, message: format!("write `@{directive} target | alt text`") });
                 };
-                blocks.push(Block::Image { path: unescape(path.trim()), alt: unescape(alt.trim()) });
+                let (target, alt) = (unescape(target.trim()), unescape(alt.trim()));
+                if alt.is_empty() {
+                    return Err(MarkupError { line: line_no, message: format!("`@{directive}` needs alt text after `|`") });
+                }
+                blocks.push(if directive == "chart" { Block::Chart { id: target, alt } } else { Block::Image { path: target, alt } });
             }
             other => {
                 return Err(MarkupError {
                     line: line_no,
-                    message: format!("unknown block `@{other}`; known: @title @subtitle @meta @h1 @h2 @h3 @p @li @quote @attrib @small @table @row @end @image @pagebreak"),
+                    message: format!("unknown block `@{other}`; known: @title @subtitle @meta @h1 @h2 @h3 @p @li @quote @attrib @small @table @row @end @image @chart @pagebreak"),
                 });
             }
         }

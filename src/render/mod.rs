@@ -76,6 +76,12 @@ impl Renderer {
         template.render(Value::from(Serde(brief))).map_err(|e| self.diagnostic(&e))
     }
 
+    /// Typst source for one chart on a page of its own (rendered to PNG for the DOCX).
+    pub fn chart(&self, series: &crate::select::SeriesView) -> Result<String, Diagnostic> {
+        let template = self.env.get_template("chart.typ.j2").map_err(|e| self.diagnostic(&e))?;
+        template.render(minijinja::context! { s => Value::from(Serde(series)) }).map_err(|e| self.diagnostic(&e))
+    }
+
     /// Typst source for the brief's audience.
     pub fn typst(&self, brief: &Brief) -> Result<String, Diagnostic> {
         self.render(&format!("{}.typ.j2", brief.meta.audience), brief)

@@ -3,7 +3,7 @@
 pub mod world;
 
 use crate::diagnostic::Diagnostic;
-use crate::spec::Date;
+use crate::spec::{Date, PdfStandard as Standard};
 use std::sync::Arc;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
@@ -17,33 +17,42 @@ pub struct Pdf {
     pub pages: usize,
 }
 
-/// Which PDF standards to enforce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standard {
-    /// Tagged PDF only (the default).
-    Tagged,
-    /// PDF/UA-1.
-    Ua1,
-    /// PDF/A-2b.
-    A2b,
+
+/// Files a document gets in memory besides the templates folder, as (virtual path, bytes).
+pub type Extra<'a> = &'a [(&'a str, &'a [u8])];
+
+fn layout(shared: &Arc<Shared>, name: &str, source: String, date: Date, extra: Extra) -> Result<(BriefWorld, PagedDocument), Vec<Diagnostic>> {
+    let today = Datetime::from_ymd(date.year, date.month, date.day).expect("checked date");
+    let world = BriefWorld::new(shared.clone(), name, source, today, extra);
+    let result = typst::compile::<PagedDocument>(&world);
+    let document = result.output.map_err(|errors| to_diagnostics(&world, name, &errors))?;
+    Ok((world, document))
+}
+
+/// Compiles `source` and renders its first page as PNG (two pixels per point), for
+/// pictures in the DOCX such as charts.
+pub fn png(shared: &Arc<Shared>, name: &str, source: String, date: Date) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let (_, document) = layout(shared, name, source, date, &[])?;
+    let page = document.pages().first().ok_or_else(|| vec![Diagnostic::new(format!("{name} produced no page"))])?;
+    let pixmap = typst_render::render(page, &typst_render::RenderOptions::default());
+    pixmap.encode_png().map_err(|e| vec![Diagnostic::new(format!("cannot encode {name} as PNG: {e}"))])
 }
 
 /// Compiles `source` (named `name` in messages) and exports it as PDF.
 /// `ident` must be unique per document and stable across builds: it seeds the PDF /ID.
-pub fn compile(shared: &Arc<Shared>, name: &str, source: String, date: Date, ident: &str, standard: Standard) -> Result<Pdf, Vec<Diagnostic>> {
-    let today = Datetime::from_ymd(date.year, date.month, date.day).expect("checked date");
-    let world = BriefWorld::new(shared.clone(), name, source, today);
-    let result = typst::compile::<PagedDocument>(&world);
-    let document = result.output.map_err(|errors| to_diagnostics(&world, name, &errors))?;
-    let standards = match standard {
-        Standard::Tagged => PdfStandards::default(),
-        Standard::Ua1 => PdfStandards::new(&[PdfStandard::Ua_1]).expect("valid standard"),
-        Standard::A2b => PdfStandards::new(&[PdfStandard::A_2b]).expect("valid standard"),
+pub fn compile(shared: &Arc<Shared>, name: &str, source: String, date: Date, ident: &str, standard: Standard, extra: Extra) -> Result<Pdf, Vec<Diagnostic>> {
+    let (world, document) = layout(shared, name, source, date, extra)?;
+    // Every brief is PDF/UA-1 (Typst checks alt text, heading order, language); PDF/A-2b
+    // for archiving comes on top when a spec asks for it.
+    let list: &[PdfStandard] = match standard {
+        Standard::Ua1 => &[PdfStandard::Ua_1],
+        Standard::A2b => &[PdfStandard::Ua_1, PdfStandard::A_2b],
     };
+    let standards = PdfStandards::new(list).map_err(|e| vec![Diagnostic::new(format!("PDF standards: {}", e.message()))])?;
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some(format!("briefgen {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(today)),
+        timestamp: Some(Timestamp::new_utc(Datetime::from_ymd(date.year, date.month, date.day).expect("checked date"))),
         standards,
         tagged: true,
         ..PdfOptions::default()

@@ -84,14 +84,19 @@ pub struct BriefWorld {
     shared: Arc<Shared>,
     main: Source,
     today: Datetime,
+    /// Files given in memory (a spec's logo), by virtual path.
+    extra: Vec<(FileId, Bytes)>,
 }
 
 impl BriefWorld {
     /// `name` is the virtual file name of the generated source, used in diagnostics.
-    pub fn new(shared: Arc<Shared>, name: &str, text: String, today: Datetime) -> BriefWorld {
-        let vpath = VirtualPath::new(format!("/{name}")).unwrap_or_else(|_| VirtualPath::new("/brief.typ").expect("valid path"));
-        let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
-        BriefWorld { shared, main: Source::new(id, text), today }
+    pub fn new(shared: Arc<Shared>, name: &str, text: String, today: Datetime, extra: &[(&str, &[u8])]) -> BriefWorld {
+        let id = |path: &str| {
+            let vpath = VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/brief.typ").expect("valid path"));
+            RootedPath::new(VirtualRoot::Project, vpath).intern()
+        };
+        let extra = extra.iter().map(|(path, bytes)| (id(path), Bytes::new(bytes.to_vec()))).collect();
+        BriefWorld { shared, main: Source::new(id(&format!("/{name}")), text), today, extra }
     }
 
     /// Where a file of this world is, for messages: the generated source by its name,
@@ -130,6 +135,9 @@ impl World for BriefWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.main.id() {
             return Ok(Bytes::from_string(self.main.clone()));
+        }
+        if let Some((_, bytes)) = self.extra.iter().find(|(i, _)| *i == id) {
+            return Ok(bytes.clone());
         }
         self.shared.read(id)
     }

@@ -1,0 +1,162 @@
+//! The audience briefs as readers get them: page budgets hold for the largest selection,
+//! only selected countries' material appears, figures and quotes carry citations, the
+//! DOCX says what the PDF says, and the generated Typst is pinned by snapshots.
+
+mod common;
+use briefgen::data::Dataset;
+use common::*;
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+fn dataset() -> Dataset {
+    Dataset::load_checked(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap_or_else(|_| panic!("dataset"))
+}
+
+fn pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo (poppler-utils)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("page count")
+}
+
+fn write_spec(dir: &Path, name: &str, body: &str) -> String {
+    let p = dir.join(format!("{name}.yaml"));
+    std::fs::write(&p, format!("date: 2026-11-22\n{body}")).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn everything_selected_still_fits_each_audience_budget_on_both_papers() {
+    let dir = tempfile::tempdir().unwrap();
+    for (audience, budget) in [("minister", 2), ("funder", 4), ("community", 4)] {
+        for paper in ["a4", "us-letter"] {
+            let name = format!("{audience}-{paper}");
+            let spec = write_spec(dir.path(), &name, &format!("audience: {audience}\ncountries: all\nthemes: all\npaper: {paper}\n"));
+            let o = run(&["build", &spec, "--out", path_str(dir.path())]);
+            ok(&o);
+            let n = pages(&dir.path().join(format!("{name}.pdf")));
+            assert!(n <= budget && n >= budget - 1, "{name}: {n} pages for a budget of {budget}");
+            assert!(stderr(&o).contains("left out to fit"), "{name}: the build must say what it dropped:\n{}", stderr(&o));
+        }
+    }
+}
+
+#[test]
+fn a_one_country_brief_names_no_other_countrys_services() {
+    let data = dataset();
+    let dir = tempfile::tempdir().unwrap();
+    for audience in ["minister", "funder", "community"] {
+        for country in ["wales", "new-zealand"] {
+            let name = format!("{audience}-{country}");
+            let spec = write_spec(dir.path(), &name, &format!("audience: {audience}\ncountries: [{country}]\nthemes: all\n"));
+            ok(&run(&["build", &spec, "--out", path_str(dir.path())]));
+            let pdf = pdf_text(&dir.path().join(format!("{name}.pdf")));
+            let docx = docx_text(&dir.path().join(format!("{name}.docx")));
+            for other in data.countries.iter().filter(|c| c.id != country) {
+                for s in &other.services {
+                    for (what, text) in [("PDF", &pdf), ("DOCX", &docx)] {
+                        assert!(!contains(text, &s.name), "{name} {what} names {}'s service {:?}", other.id, s.name);
+                    }
+                }
+                for q in &other.quotes {
+                    assert!(!contains(&pdf, &q.text), "{name} quotes {}", other.id);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn figures_and_quotes_carry_citations() {
+    let data = dataset();
+    let dir = tempfile::tempdir().unwrap();
+    for audience in ["minister", "funder", "community"] {
+        let spec = write_spec(dir.path(), audience, &format!("audience: {audience}\ncountries: [wales, ireland, denmark]\nthemes: all\n"));
+        ok(&run(&["build", &spec, "--out", path_str(dir.path()), "--emit-source"]));
+        let typ = std::fs::read_to_string(dir.path().join(format!("{audience}.typ"))).unwrap();
+        let mut checked = 0;
+        for c in data.countries.iter().filter(|c| ["wales", "ireland", "denmark"].contains(&c.id.as_str())) {
+            let shown = c.figures.iter().map(|f| &f.measure).chain(c.quotes.iter().map(|q| &q.text));
+            for text in shown {
+                let escaped = briefgen::render::escape::typst_markup(text);
+                // Each figure or quote the template prints sits on one line with its note.
+                for line in typ.lines().filter(|l| l.contains(&escaped)) {
+                    checked += 1;
+                    assert!(line.contains("#footnote[_Peer Support Without Borders_, "), "{audience}: uncited line:\n{line}");
+                }
+            }
+        }
+        assert!(checked >= 3, "{audience}: found only {checked} figure or quote lines");
+    }
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().any(char::is_alphabetic)).map(str::to_lowercase).collect()
+}
+
+#[test]
+fn docx_carries_the_pdfs_words() {
+    let out = tempfile::tempdir().unwrap();
+    ok(&run(&["build", "--out", path_str(out.path())]));
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let pdf = entry.unwrap().path();
+        if pdf.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
+        let pdf_words = words(&pdf_text(&pdf));
+        let mut docx_words: HashMap<String, usize> = HashMap::new();
+        for w in words(&docx_text(&pdf.with_extension("docx"))) {
+            *docx_words.entry(w).or_default() += 1;
+        }
+        let found = pdf_words.iter().filter(|w| docx_words.get_mut(*w).is_some_and(|n| *n > 0 && { *n -= 1; true })).count();
+        let share = found as f64 / pdf_words.len() as f64;
+        assert!(share >= 0.85, "{}: only {:.0}% of the PDF's {} words are in the DOCX", pdf.display(), share * 100.0, pdf_words.len());
+    }
+}
+
+#[test]
+fn docx_has_word_structures() {
+    let out = tempfile::tempdir().unwrap();
+    ok(&run(&["build", "briefs/funder-wales-ireland-letter.yaml", "--out", path_str(out.path())]));
+    let docx = out.path().join("funder-wales-ireland-letter.docx");
+    let doc = docx_part(&docx, "word/document.xml");
+    assert!(doc.contains(r#"<w:pStyle w:val="Heading1" />"#) && doc.contains(r#"<w:pStyle w:val="Heading2" />"#));
+    assert!(doc.contains("<w:numPr>"), "bullet lists use Word numbering");
+    assert!(doc.contains("<w:tbl>"), "the comparison table is a Word table");
+    assert!(doc.contains("<w:footnoteReference"), "citations are Word footnotes");
+    assert!(doc.contains(r#"descr="Logo of Example Community Foundation""#), "the logo has alt text");
+    assert!(doc.contains(r#"<w:pgSz w:w="12240" w:h="15840""#), "US Letter page size");
+    let notes = docx_part(&docx, "word/footnotes.xml");
+    assert!(notes.contains("<w:footnoteRef/>") && notes.contains("Peer Support Without Borders, Wales"));
+    let core = docx_part(&docx, "docProps/core.xml");
+    assert!(core.contains("<dc:title>Sustaining peer roles in Wales and Ireland</dc:title>"));
+    assert!(core.contains("<dc:creator>Example Community Foundation</dc:creator>") && core.contains("<dc:language>en-GB</dc:language>"));
+    // The funder chart as a PNG picture with a text equivalent.
+    let out2 = tempfile::tempdir().unwrap();
+    ok(&run(&["build", "briefs/funder-all-workforce.yaml", "--out", path_str(out2.path())]));
+    let doc = docx_part(&out2.path().join("funder-all-workforce.docx"), "word/document.xml");
+    assert!(doc.contains(r#"descr="Bar chart of peer workers, Copenhagen region"#), "chart alt text");
+}
+
+#[test]
+fn pdf_declares_its_standards() {
+    let out = tempfile::tempdir().unwrap();
+    ok(&run(&["build", "briefs/funder-wales-ireland-letter.yaml", "briefs/minister-wales-ireland-funding.yaml", "--out", path_str(out.path())]));
+    let a = std::fs::read(out.path().join("funder-wales-ireland-letter.pdf")).unwrap();
+    let ua = std::fs::read(out.path().join("minister-wales-ireland-funding.pdf")).unwrap();
+    let has = |pdf: &[u8], s: &str| pdf.windows(s.len()).any(|w| w == s.as_bytes());
+    assert!(has(&a, "<pdfaid:part>2</pdfaid:part>") && has(&a, "<pdfaid:conformance>B</pdfaid:conformance>"), "PDF/A-2b");
+    assert!(has(&a, "<pdfuaid:part>1</pdfuaid:part>") && has(&ua, "<pdfuaid:part>1</pdfuaid:part>"), "PDF/UA-1");
+    assert!(!has(&ua, "<pdfaid:part>"), "PDF/A only when asked for");
+}
+
+#[test]
+fn generated_typst_matches_snapshots() {
+    let out = tempfile::tempdir().unwrap();
+    for audience in ["minister", "funder", "community"] {
+        let spec = fixture(&format!("specs/snap-{audience}.yaml"));
+        ok(&run(&["build", &spec, "--out", path_str(out.path()), "--emit-source"]));
+        let typ = std::fs::read_to_string(out.path().join(format!("snap-{audience}.typ"))).unwrap();
+        insta::assert_snapshot!(format!("{audience}_typst"), typ);
+    }
+}
