@@ -23,6 +23,8 @@ pub struct Meta<'a> {
     pub paper: Paper,
     /// The brand colour for titles and headings, `#rrggbb`.
     pub colour: &'a str,
+    /// Body text size in points (the PDF's, so both lay out alike).
+    pub body_pt: usize,
 }
 
 const FONT: &str = "Noto Sans";
@@ -52,25 +54,27 @@ fn spacing(before_pt: u32, after_pt: u32) -> LineSpacing {
     LineSpacing::new().before(before_pt * 20).after(after_pt * 20)
 }
 
-fn styles(docx: Docx, ink: &str) -> Docx {
+fn styles(docx: Docx, ink: &str, body_pt: usize) -> Docx {
     let fonts = RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT);
     let mut footnote_ref = Style::new("FootnoteReference", StyleType::Character).name("footnote reference");
     footnote_ref.run_property = RunProperty::new().vert_align(VertAlignType::SuperScript);
+    // Sizes follow the body size so a 12-point community brief scales its headings too.
+    let pt = |f: f64| (body_pt as f64 * f).round() as usize;
     docx.default_fonts(fonts)
-        .default_size(22)
-        .default_line_spacing(LineSpacing::new().after(120).line(276).line_rule(LineSpacingType::Auto))
-        .add_style(style("Title", "Title", 26).bold().color(ink).line_spacing(spacing(0, 6)))
-        .add_style(style("Subtitle", "Subtitle", 14).color("404040").line_spacing(spacing(0, 6)))
-        .add_style(style("Heading1", "heading 1", 16).bold().color(ink).outline_lvl(0).line_spacing(spacing(18, 6)))
-        .add_style(style("Heading2", "heading 2", 13).bold().color(ink).outline_lvl(1).line_spacing(spacing(12, 4)))
-        .add_style(style("Heading3", "heading 3", 11).bold().outline_lvl(2).line_spacing(spacing(10, 2)))
-        .add_style(style("Meta", "Brief details", 10).color("404040"))
-        .add_style(style("Quote", "Quote", 11).italic().indent(Some(567), None, Some(567), None))
-        .add_style(style("Attribution", "Quote attribution", 10).color("404040").indent(Some(567), None, None, None))
-        .add_style(style("Small", "Small print", 9).color("404040"))
-        .add_style(style("FootnoteText", "footnote text", 9).line_spacing(LineSpacing::new().after(0)))
+        .default_size(body_pt * 2)
+        .default_line_spacing(LineSpacing::new().after(100).line(264).line_rule(LineSpacingType::Auto))
+        .add_style(style("Title", "Title", pt(2.2)).bold().color(ink).line_spacing(spacing(0, 6)))
+        .add_style(style("Subtitle", "Subtitle", pt(1.2)).color("404040").line_spacing(spacing(0, 4)))
+        .add_style(style("Heading1", "heading 1", pt(1.3)).bold().color(ink).outline_lvl(0).line_spacing(spacing(14, 5)))
+        .add_style(style("Heading2", "heading 2", pt(1.1)).bold().color(ink).outline_lvl(1).line_spacing(spacing(10, 3)))
+        .add_style(style("Heading3", "heading 3", body_pt).bold().outline_lvl(2).line_spacing(spacing(8, 2)))
+        .add_style(style("Meta", "Brief details", pt(0.85)).color("404040"))
+        .add_style(style("Quote", "Quote", body_pt).italic().indent(Some(567), None, Some(567), None))
+        .add_style(style("Attribution", "Quote attribution", pt(0.85)).color("404040").indent(Some(567), None, None, None))
+        .add_style(style("Small", "Small print", pt(0.8)).color("404040").line_spacing(LineSpacing::new().after(60)))
+        .add_style(style("FootnoteText", "footnote text", 7).line_spacing(LineSpacing::new().after(0)))
         .add_style(footnote_ref)
-        .add_style(style("ListBullet", "List Bullet", 11))
+        .add_style(style("ListBullet", "List Bullet", body_pt).line_spacing(LineSpacing::new().after(60)))
         .add_abstract_numbering(AbstractNumbering::new(BULLETS).add_level(
             Level::new(0, Start::new(1), NumberFormat::new("bullet"), LevelText::new("•"), LevelJc::new("left"))
                 .indent(Some(360), Some(SpecialIndentType::Hanging(360)), None, None),
@@ -173,7 +177,7 @@ fn patch_alt_text(document: &[u8], alts: &[String]) -> Vec<u8> {
 pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>, Diagnostic> {
     let (w, h) = meta.paper.twips();
     let ink = meta.colour.trim_start_matches('#').to_uppercase();
-    let mut docx = styles(Docx::new(), &ink)
+    let mut docx = styles(Docx::new(), &ink, meta.body_pt)
         .page_size(w, h)
         .page_margin(PageMargin::new().top(1134).bottom(1134).left(1134).right(1134).header(567).footer(567))
         .footer(Footer::new().add_paragraph(Paragraph::new().style("Small").align(AlignmentType::Center).add_page_num(PageNum::new())));
@@ -254,5 +258,5 @@ fn table(rows: &[Vec<Vec<Span>>], notes: &mut Notes) -> Table {
             TableRow::new(cells).cant_split()
         })
         .collect();
-    Table::new(rows).layout(TableLayoutType::Autofit)
+    Table::new(rows).layout(TableLayoutType::Autofit).width(5000, WidthType::Pct)
 }
