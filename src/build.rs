@@ -61,42 +61,72 @@ struct Attempt {
     pdf: typeset::Pdf,
 }
 
-/// Keeps the longest prefix of the audience's ranking that fits the page budget
-/// (binary search over the number of units kept; usually one compile is enough).
+/// Keeps the longest prefix of the audience's ranking that fits the page budget.
+///
+/// A small selection is tried whole first (usually it fits: one compile). A large one is
+/// never laid out whole: the search gallops up from a few units (16, 32, 64, ...) until a
+/// layout overflows, then bisects, so every compile is of a document near the budget's
+/// size however large the dataset.
 fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
     let limit = budget::pages(spec.audience);
     let ranking = budget::ranking(full, spec.audience);
+    let n = ranking.len();
     let attempt = |keep: usize| -> Result<Attempt, Vec<Diagnostic>> {
         let brief = budget::retain(full, &ranking, keep, &ctx.data.glossary);
         let source = ctx.renderer.typst(&brief).map_err(|e| vec![e])?;
         let pdf = pdf(ctx, &brief, spec, source.clone())?;
         Ok(Attempt { brief, source, pdf })
     };
-    let all = attempt(ranking.len())?;
-    if all.pdf.pages <= limit {
-        return Ok((all, Vec::new()));
+    let fits = |a: &Attempt| a.pdf.pages <= limit;
+    // `hi` is the smallest number of units known not to fit.
+    let mut hi = n + 1;
+    if n <= 48 {
+        let all = attempt(n)?;
+        if fits(&all) {
+            return Ok((all, Vec::new()));
+        }
+        hi = n;
     }
-    let mut best = attempt(0)?;
-    if best.pdf.pages > limit {
-        return Err(vec![Diagnostic::new(format!(
-            "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
-            spec.stem, best.pdf.pages
-        ))
-        .in_file(&spec.path)
-        .hint("shorten the title or subtitle, or check the audience's template for fixed content")]);
+    let mut best: Option<(usize, Attempt)> = None;
+    let mut k = 16.min(hi - 1);
+    loop {
+        let a = attempt(k)?;
+        if !fits(&a) {
+            hi = k;
+            break;
+        }
+        best = Some((k, a));
+        if k >= hi - 1 {
+            break;
+        }
+        k = (k * 2).min(hi - 1);
     }
-    let (mut lo, mut hi) = (0, ranking.len());
+    let (mut lo, mut best) = match best {
+        Some(b) => b,
+        None => {
+            let a = attempt(0)?;
+            if !fits(&a) {
+                return Err(vec![Diagnostic::new(format!(
+                    "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
+                    spec.stem, a.pdf.pages
+                ))
+                .in_file(&spec.path)
+                .hint("shorten the title or subtitle, or check the audience's template for fixed content")]);
+            }
+            (0, a)
+        }
+    };
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         let a = attempt(mid)?;
-        if a.pdf.pages <= limit {
+        if fits(&a) {
             lo = mid;
             best = a;
         } else {
             hi = mid;
         }
     }
-    Ok((best, ranking[lo..].to_vec()))
+    Ok((best, ranking[lo.min(n)..].to_vec()))
 }
 
 /// Renders every output of one spec in memory.
@@ -154,7 +184,31 @@ fn pdf(ctx: &Context, brief: &Brief, spec: &Spec, source: String) -> Result<type
     // The PDF /ID must differ between briefs and stay put across builds of one brief.
     let ident = format!("briefgen/{}/{}", spec.stem, brief.meta.title);
     let logo: Vec<(&str, &[u8])> = spec.brand.logo.iter().map(|l| (select::LOGO_PATH, l.as_slice())).collect();
-    typeset::compile(&ctx.typst, &name, source, spec.date, &ident, spec.pdf_standard, &logo)
+    typeset::compile(&ctx.typst, &name, source.clone(), spec.date, &ident, spec.pdf_standard, &logo)
+        .map_err(|errors| errors.into_iter().map(|d| to_template(ctx, brief, &name, &source, d)).collect())
+}
+
+/// A Typst error in the generated source, re-pointed at the template line that wrote it
+/// (the generated line stays in the message for reference).
+fn to_template(ctx: &Context, brief: &Brief, name: &str, source: &str, d: Diagnostic) -> Diagnostic {
+    let (Some(file), Some(line)) = (&d.file, d.line) else { return d };
+    if file.as_path() != std::path::Path::new(name) {
+        return d;
+    }
+    let generated = source.lines().nth(line - 1).unwrap_or_default();
+    let templates = crate::render::trace::typst_templates(ctx.renderer.dir(), &format!("{}.typ.j2", brief.meta.audience));
+    match crate::render::trace::origin(generated, &templates) {
+        Some((tpl, tline, ttext)) => {
+            let col = ttext.find(|c: char| !c.is_whitespace()).map_or(1, |b| b + 1);
+            let mut out = Diagnostic::new(format!("{} (generated line {line} of {name}: `{}`)", d.message, generated.trim().chars().take(80).collect::<String>()))
+                .in_file(&tpl)
+                .at(&ttext, 1, col, ttext.trim().chars().count().min(60));
+            out.line = Some(tline);
+            out.hint = d.hint.or_else(|| Some("`briefgen build --emit-source` writes the generated Typst beside the outputs".into()));
+            out
+        }
+        None => d,
+    }
 }
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename, so
@@ -187,15 +241,22 @@ pub fn commit(built: &Built) -> Result<(), Vec<Diagnostic>> {
     Ok(())
 }
 
-/// Prepares the output folder (creating it if needed) and checks it is writable.
+/// Prepares the output folder and checks it is writable. The folder itself is created
+/// if missing, but not a missing parent: `--out reprots/2026/out` is more likely a typo
+/// than a wish for three new folders.
 pub fn prepare_out(out: &Path) -> Result<(), Diagnostic> {
-    std::fs::create_dir_all(out).map_err(|e| {
-        Diagnostic::new(format!("cannot create the output folder `{}`: {e}", out.display())).hint("pass --out DIR with a folder you can write to")
-    })?;
+    let hint = "pass --out DIR with a folder you can write to (its parent must exist)";
+    if !out.is_dir() {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(Diagnostic::new(format!("the output folder's parent `{}` does not exist", parent.display())).hint(hint));
+        }
+        std::fs::create_dir(out)
+            .map_err(|e| Diagnostic::new(format!("cannot create the output folder `{}`: {e}", out.display())).hint(hint))?;
+    }
     let probe = out.join(format!(".briefgen-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| {
-        Diagnostic::new(format!("the output folder `{}` is not writable: {e}", out.display())).hint("pass --out DIR with a folder you can write to")
-    })?;
+    std::fs::write(&probe, b"")
+        .map_err(|e| Diagnostic::new(format!("the output folder `{}` is not writable: {e}", out.display())).hint(hint))?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }

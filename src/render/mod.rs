@@ -4,6 +4,7 @@
 
 pub mod blocks;
 pub mod escape;
+pub mod trace;
 
 use crate::diagnostic::Diagnostic;
 use crate::select::Brief;

@@ -28,7 +28,8 @@ pub fn fixture(rel: &str) -> String {
 /// The PDF's text as pdftotext extracts it (poppler-utils; `.ci/run` installs it).
 pub fn pdf_text(path: &Path) -> String {
     let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
+        // -raw: content-stream order, and no joining of a line-final hyphen with the next line.
+        .args(["-raw", "-enc", "UTF-8"])
         .arg(path)
         .arg("-")
         .output()

@@ -1,0 +1,94 @@
+//! Maps a line of generated Typst back to the template line that produced it, so a Typst
+//! error names `templates/<audience>.typ.j2:<line>` and not only the generated file.
+//!
+//! Minijinja keeps no output-to-template map, so we match: a template line's literal
+//! text (everything outside `{{ }}`, `{% %}`, `{# #}`) must appear, in order, in the
+//! generated line. The line with the most literal text that matches wins.
+
+use std::path::{Path, PathBuf};
+
+/// The literal pieces of a template line, tags removed.
+fn literals(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    loop {
+        let next = ["{{", "{%", "{#"].iter().filter_map(|t| rest.find(t).map(|i| (i, *t))).min();
+        match next {
+            Some((i, open)) => {
+                out.push(rest[..i].to_string());
+                let close = match open {
+                    "{{" => "}}",
+                    "{%" => "%}",
+                    _ => "#}",
+                };
+                match rest[i..].find(close) {
+                    Some(j) => rest = &rest[i + j + close.len()..],
+                    None => break,
+                }
+            }
+            None => {
+                out.push(rest.to_string());
+                break;
+            }
+        }
+    }
+    out.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// True if every piece occurs in `generated`, in order.
+fn matches_in_order(pieces: &[String], generated: &str) -> bool {
+    let mut from = 0;
+    for p in pieces {
+        match generated[from..].find(p.as_str()) {
+            Some(i) => from += i + p.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The template line (file, 1-based line, text) that most likely produced `generated`,
+/// searching `templates` (paths of `.typ.j2` files).
+pub fn origin(generated: &str, templates: &[PathBuf]) -> Option<(PathBuf, usize, String)> {
+    let generated = generated.trim();
+    if generated.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, PathBuf, usize, String)> = None;
+    for path in templates {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        for (i, line) in text.lines().enumerate() {
+            let pieces = literals(line);
+            let weight: usize = pieces.iter().map(String::len).sum();
+            if weight < 2 || !matches_in_order(&pieces, generated) {
+                continue;
+            }
+            if best.as_ref().is_none_or(|(w, ..)| weight > *w) {
+                best = Some((weight, path.clone(), i + 1, line.to_string()));
+            }
+        }
+    }
+    best.map(|(_, p, l, t)| (p, l, t))
+}
+
+/// The Typst templates of a folder, the audience's own first (it wins ties).
+pub fn typst_templates(dir: &Path, first: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".typ.j2")).collect())
+        .unwrap_or_default();
+    v.sort();
+    v.sort_by_key(|p| p.file_name().is_none_or(|n| n != first));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_pieces() {
+        assert_eq!(literals("  ([{{ f.number }}], [{% if x %}{{ y }}{% endif %}]),"), ["([", "], [", "]),"]);
+        assert!(matches_in_order(&literals("= {{ t.name }} here"), "= Funding here"));
+        assert!(!matches_in_order(&literals("#stats("), "#table("));
+    }
+}
