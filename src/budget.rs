@@ -145,19 +145,14 @@ pub fn retain(brief: &Brief, ranking: &[Unit], keep: usize, glossary: &crate::da
     b
 }
 
-/// "3 themes (political-will, tokenism, vulnerability), 2 figures (...)".
-pub fn describe(dropped: &[Unit]) -> String {
-    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+/// Groups units by kind: "3 themes (political-will, tokenism, vulnerability); 2 figures
+/// (...)". Takes the units' display strings ("theme political-will").
+pub fn describe(dropped: &[String]) -> String {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for u in dropped {
-        let (kind, id) = match u {
-            Unit::Theme(id) => ("theme", id.clone()),
-            Unit::Item(id) => ("passage", id.clone()),
-            Unit::Figure(id) => ("figure", id.clone()),
-            Unit::Quote(id) => ("quote", id.clone()),
-            Unit::Service(id) => ("service", id.clone()),
-            Unit::Series(id) => ("chart", id.clone()),
-            Unit::Conclusion(id) => ("conclusion theme", id.clone()),
-            Unit::References => ("references list", String::new()),
+        let (kind, id) = match u.strip_prefix("the ") {
+            Some(whole) => (whole.to_string(), String::new()),
+            None => u.split_once(' ').map_or((u.clone(), String::new()), |(k, i)| (k.to_string(), i.to_string())),
         };
         match groups.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, ids)) => ids.push(id),
@@ -168,9 +163,11 @@ pub fn describe(dropped: &[Unit]) -> String {
         .into_iter()
         .map(|(kind, ids)| {
             let ids: Vec<String> = ids.into_iter().filter(|i| !i.is_empty()).collect();
-            let n = ids.len().max(1);
-            let plural = if n == 1 { "" } else { "s" };
-            if ids.is_empty() { format!("the {kind}") } else { format!("{n} {kind}{plural} ({})", ids.join(", ")) }
+            match ids.len() {
+                0 => format!("the {kind}"),
+                1 => format!("1 {kind} ({})", ids[0]),
+                n => format!("{n} {kind}s ({})", ids.join(", ")),
+            }
         })
         .collect::<Vec<_>>()
         .join("; ")

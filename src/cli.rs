@@ -1,6 +1,6 @@
 //! Command-line definitions only; `main.rs` dispatches, `commands.rs` does the work.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -16,18 +16,38 @@ pub struct Cli {
     pub templates: PathBuf,
 }
 
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Brief specification files (default: briefs/*.yaml).
+    pub specs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also write the generated Typst source as DIR/<spec>.typ.
+    #[arg(long)]
+    pub emit_source: bool,
+    /// Briefs built at once (default: the number of cores).
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build briefs: DIR/<spec>.pdf and DIR/<spec>.docx for each spec (default: briefs/*.yaml).
+    /// Build briefs: DIR/<spec>.pdf and DIR/<spec>.docx for each spec; unchanged ones are skipped.
     Build {
-        /// Brief specification files.
-        specs: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(long, default_value = "out", value_name = "DIR")]
-        out: PathBuf,
-        /// Also write the generated Typst source as DIR/<spec>.typ.
+        #[command(flatten)]
+        args: BuildArgs,
+        /// Rebuild even briefs whose inputs are unchanged.
         #[arg(long)]
-        emit_source: bool,
+        force: bool,
+        /// Print a JSON manifest of the run on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the affected briefs whenever data, specs or templates change.
+    Watch {
+        #[command(flatten)]
+        args: BuildArgs,
     },
     /// Check the dataset and the specs without rendering anything.
     Validate {

@@ -1,7 +1,9 @@
 //! The three commands. Each prints what it did and returns the process exit code.
 
-use crate::build::{self, Context, Options};
-use crate::cli::ListWhat;
+use crate::build::jobs::{self, Progress, Request, Status, Summary};
+use crate::build::{self, manifest, Options};
+use crate::cli::{BuildArgs, ListWhat};
+use crate::typeset::Shared;
 use crate::data::Dataset;
 use crate::diagnostic::{report, Diagnostic};
 use crate::spec::Audience;
@@ -14,45 +16,95 @@ fn fail(diags: &[Diagnostic]) -> i32 {
     1
 }
 
-pub fn build(specs: &[PathBuf], data: &Path, templates: &Path, opts: &Options) -> i32 {
-    let paths = match build::spec_paths(specs) {
-        Ok(p) => p,
-        Err(e) => return fail(&[e]),
-    };
-    let ctx = match Context::new(data, templates) {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
-    if let Err(e) = build::prepare_out(&opts.out) {
-        return fail(&[e]);
+fn request(args: &BuildArgs, data: &Path, templates: &Path, force: bool) -> Request {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Request {
+        specs: args.specs.clone(),
+        data: data.to_path_buf(),
+        templates: templates.to_path_buf(),
+        options: Options { out: args.out.clone(), emit_source: args.emit_source },
+        jobs: args.jobs.unwrap_or(cores).max(1),
+        force,
     }
-    let (specs, mut errors) = build::load_specs(&paths, &ctx.data);
-    let mut built = 0;
-    for spec in &specs {
-        match build::render_spec(&ctx, spec, opts).and_then(|b| build::commit(&b).map(|()| b)) {
-            Ok(b) => {
-                built += 1;
-                let files: Vec<String> = b.outputs.iter().map(|o| format!("{} ({} KB)", o.path.display(), o.bytes.len().div_ceil(1024))).collect();
-                let pages = format!(", {} page{}", b.pages, if b.pages == 1 { "" } else { "s" });
-                eprintln!("built {}{pages} in {} ms: {}", spec.stem, b.millis, files.join(", "));
-                if !b.dropped.is_empty() {
-                    eprintln!("  left out to fit {} pages:\n    {}", crate::budget::pages(spec.audience), crate::budget::describe(&b.dropped).replace("; ", "\n    "));
-                }
+}
+
+/// One line on what a run did.
+fn tally(summary: &Summary, out: &Path) -> String {
+    let count = |s: Status| summary.records.iter().filter(|r| r.status == s).count();
+    let (built, skipped, failed) = (count(Status::Built), count(Status::Skipped), count(Status::Failed));
+    let mut parts = vec![format!("{built} built")];
+    if skipped > 0 {
+        parts.push(format!("{skipped} unchanged"));
+    }
+    if failed > 0 {
+        parts.push(format!("{failed} failed"));
+    }
+    format!("{} in {}", parts.join(", "), out.display())
+}
+
+pub fn build(args: &BuildArgs, data: &Path, templates: &Path, force: bool, json: bool) -> i32 {
+    let req = request(args, data, templates, force);
+    let progress = Progress::new(req.specs.len().max(1));
+    let summary = jobs::run(&req, None, &mut |r, done, total| progress.update(r, done, total));
+    progress.finish();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&summary.records).expect("records serialise"));
+    }
+    report(&summary.diagnostics);
+    eprintln!("{}", tally(&summary, &req.options.out));
+    i32::from(summary.failed())
+}
+
+/// Size and modification time of every watched file.
+fn snapshot(roots: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    roots
+        .iter()
+        .flat_map(|r| if r.is_dir() { manifest::files_under(r) } else { vec![r.clone()] })
+        .map(|p| {
+            let m = std::fs::metadata(&p).ok();
+            let len = m.as_ref().map_or(0, |m| m.len());
+            (p, len, m.and_then(|m| m.modified().ok()))
+        })
+        .collect()
+}
+
+pub fn watch(args: &BuildArgs, data: &Path, templates: &Path) -> i32 {
+    let req = request(args, data, templates, false);
+    let shared = match Shared::new(templates) {
+        Ok(s) => s,
+        Err(e) => return fail(&[Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]),
+    };
+    let mut roots = vec![data.to_path_buf(), templates.to_path_buf()];
+    if args.specs.is_empty() {
+        roots.push(PathBuf::from("briefs"));
+    } else {
+        roots.extend(args.specs.iter().cloned());
+    }
+    let poll = std::time::Duration::from_millis(200);
+    let mut seen = snapshot(&roots);
+    let mut first = true;
+    loop {
+        let start = std::time::Instant::now();
+        let summary = jobs::run(&req, Some(shared.clone()), &mut |r, _, _| {
+            if r.status != Status::Skipped {
+                eprintln!("{}", Progress::line(r));
             }
-            Err(mut e) => {
-                eprintln!("failed {}", spec.stem);
-                errors.append(&mut e);
+        });
+        report(&summary.diagnostics);
+        let what = if first { "first build" } else { "rebuilt after the change" };
+        eprintln!("{what}: {} ({} ms)", tally(&summary, &req.options.out), start.elapsed().as_millis());
+        if first {
+            eprintln!("watching {} (every {} ms; Ctrl-C to stop)", roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", "), poll.as_millis());
+            first = false;
+        }
+        loop {
+            std::thread::sleep(poll);
+            let now = snapshot(&roots);
+            if now != seen {
+                seen = now;
+                break;
             }
         }
-    }
-    let failed = paths.len() - built;
-    if errors.is_empty() {
-        eprintln!("{built} brief{} built into {}", if built == 1 { "" } else { "s" }, opts.out.display());
-        0
-    } else {
-        report(&errors);
-        eprintln!("{built} built, {failed} failed");
-        1
     }
 }
 

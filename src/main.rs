@@ -1,4 +1,3 @@
-use briefgen::build::Options;
 use briefgen::cli::{Cli, Command};
 use briefgen::commands;
 use clap::Parser;
@@ -6,9 +5,8 @@ use clap::Parser;
 fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {
-        Command::Build { specs, out, emit_source } => {
-            commands::build(specs, &cli.data, &cli.templates, &Options { out: out.clone(), emit_source: *emit_source })
-        }
+        Command::Build { args, force, json } => commands::build(args, &cli.data, &cli.templates, *force, *json),
+        Command::Watch { args } => commands::watch(args, &cli.data, &cli.templates),
         Command::Validate { specs } => commands::validate(specs, &cli.data),
         Command::List { what } => commands::list(*what, &cli.data),
     };

@@ -101,3 +101,31 @@ fn briefgen_yaml_string(s: &str) -> String {
     out.push('"');
     out
 }
+
+fn only_text(node: &typst::syntax::SyntaxNode) -> bool {
+    use typst::syntax::SyntaxKind;
+    match node.kind() {
+        SyntaxKind::Markup => node.children().all(only_text),
+        SyntaxKind::Text | SyntaxKind::Escape | SyntaxKind::Space => true,
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Cheap and exhaustive: whatever the text, the escaped form parses as nothing but
+    /// text in Typst markup, and reads back unchanged through the DOCX block markup.
+    #[test]
+    fn escaped_text_is_only_text(s in prop_oneof![any::<String>(), hostile()]) {
+        use briefgen::render::{blocks, escape};
+        let escaped = escape::typst_markup(&s);
+        prop_assert!(only_text(&typst::syntax::parse(&escaped)), "not plain text: {escaped:?}");
+        let lit = escape::typst_string(&s);
+        let code = typst::syntax::parse_code(&lit);
+        prop_assert!(code.children().any(|c| c.kind() == typst::syntax::SyntaxKind::Str) && code.errors_and_warnings().0.is_empty(), "bad string literal {lit:?}");
+        let spans = blocks::inline(&escape::docx_markup(&s)).map_err(TestCaseError::fail)?;
+        let expected: String = s.chars().map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c }).collect();
+        prop_assert_eq!(blocks::plain(&spans), expected);
+    }
+}

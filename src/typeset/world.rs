@@ -50,6 +50,11 @@ impl Shared {
         &self.root
     }
 
+    /// Drops cached template files, so the next document reads edited ones.
+    pub fn forget_files(&self) {
+        self.files.lock().expect("file cache").clear();
+    }
+
     /// Reads a file of the templates folder; anything resolving outside it (`..`,
     /// symlinks) is refused, and packages do not exist here.
     fn read(&self, id: FileId) -> FileResult<Bytes> {

@@ -1,6 +1,10 @@
-//! Build orchestration: for each spec, load → select → render → typeset/write, all in
-//! memory; only when every output of a spec succeeded are the files replaced, each
-//! atomically (temporary file in the same folder, then rename).
+//! Build orchestration: for each spec, load → select → fit the page budget → render →
+//! typeset/write, all in memory; only when every output of a spec succeeded are the files
+//! replaced, each atomically (temporary file in the same folder, then rename).
+//! `jobs` runs many specs on worker threads; `manifest` skips the unchanged.
+
+pub mod jobs;
+pub mod manifest;
 
 use crate::data::Dataset;
 use crate::diagnostic::Diagnostic;
@@ -9,7 +13,7 @@ use crate::select::{self, Brief};
 use crate::spec::{Format, Spec};
 use crate::budget::{self, Unit};
 use crate::typeset::{self, Shared};
-use crate::{docx, spec};
+use crate::docx;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,6 +39,14 @@ impl Context {
         let typst = Shared::new(templates).map_err(|e| {
             vec![Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]
         })?;
+        Ok(Context { data, renderer, typst })
+    }
+
+    /// Like `new`, reusing an already loaded font store (`watch` keeps one for its lifetime).
+    pub fn with_typst(data_dir: &Path, templates: &Path, typst: Arc<Shared>) -> Result<Context, Vec<Diagnostic>> {
+        let data = Dataset::load_checked(data_dir)?;
+        let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
+        typst.forget_files();
         Ok(Context { data, renderer, typst })
     }
 }
@@ -284,7 +296,7 @@ pub fn load_specs(paths: &[PathBuf], data: &Dataset) -> (Vec<Spec>, Vec<Diagnost
     let mut specs = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
-        match spec::Spec::load(p, data) {
+        match Spec::load(p, data) {
             Ok(s) => specs.push(s),
             Err(mut e) => errors.append(&mut e),
         }

@@ -1,0 +1,306 @@
+//! Running many specs: skip the unchanged, build the rest on worker threads that share
+//! one dataset, one template environment and one font store, report each brief as it
+//! finishes (a progress bar on a terminal, one plain line per brief otherwise) and keep
+//! going when one fails.
+
+use super::manifest::{self, KeyBuilder, Manifest};
+use super::{Context, Options};
+use crate::diagnostic::Diagnostic;
+use crate::spec::{Date, Spec};
+use crate::typeset::Shared;
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub specs: Vec<PathBuf>,
+    pub data: PathBuf,
+    pub templates: PathBuf,
+    pub options: Options,
+    pub jobs: usize,
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Built,
+    Skipped,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRecord {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// One spec's outcome; `--json` prints a list of these.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub spec: PathBuf,
+    pub status: Status,
+    pub outputs: Vec<FileRecord>,
+    pub pages: Option<usize>,
+    pub milliseconds: u128,
+    /// What the page budget left out.
+    pub dropped: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+/// The outcome of a run: per-spec records and problems that concern no single spec.
+pub struct Summary {
+    pub records: Vec<Record>,
+    pub errors: Vec<Diagnostic>,
+    /// Every problem, for printing.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Summary {
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty() || self.records.iter().any(|r| r.status == Status::Failed)
+    }
+}
+
+/// The key over everything a spec's outputs depend on. Reads only what is needed to know
+/// which data files the spec selects, so a no-op rebuild loads no dataset.
+fn spec_key(m: &mut Manifest, path: &Path, req: &Request) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let raw: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    let mut k = KeyBuilder::new();
+    k.part("tool", &manifest::tool_identity());
+    k.part("spec", &manifest::sha256_hex(text.as_bytes()));
+    let date = match raw.get("date").and_then(|d| d.as_str()) {
+        Some(d) => d.to_string(),
+        None => Date::default_today().ok()?.iso(),
+    };
+    k.part("date", &date);
+    k.part("emit-source", &req.options.emit_source.to_string());
+    if let Some(logo) = raw.get("brand").and_then(|b| b.get("logo")).and_then(|l| l.as_str()) {
+        let logo = path.parent().unwrap_or(Path::new(".")).join(logo);
+        k.part("logo", &m.file_hash(&logo));
+    }
+    let mut data_files: Vec<PathBuf> =
+        ["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml"].iter().map(|f| req.data.join(f)).collect();
+    let countries = req.data.join("countries");
+    match raw.get("countries") {
+        Some(serde_yaml::Value::Sequence(ids)) => {
+            data_files.extend(ids.iter().filter_map(|i| i.as_str()).map(|id| countries.join(format!("{id}.yaml"))));
+        }
+        _ => data_files.extend(manifest::files_under(&countries)),
+    }
+    for f in data_files.iter().chain(&manifest::files_under(&req.templates)) {
+        k.part(&f.to_string_lossy(), &m.file_hash(f));
+    }
+    Some(k.finish())
+}
+
+/// Builds what needs building; calls `report` as each spec finishes.
+pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&Record, usize, usize)) -> Summary {
+    let mut summary = Summary { records: Vec::new(), errors: Vec::new(), diagnostics: Vec::new() };
+    let paths = match super::spec_paths(&req.specs) {
+        Ok(p) => p,
+        Err(e) => {
+            summary.errors.push(e.clone());
+            summary.diagnostics.push(e);
+            return summary;
+        }
+    };
+    if let Err(e) = super::prepare_out(&req.options.out) {
+        summary.errors.push(e.clone());
+        summary.diagnostics.push(e);
+        return summary;
+    }
+    let mut manifest = Manifest::load(&req.options.out);
+    let total = paths.len();
+    let mut todo = Vec::new();
+    for path in paths {
+        let start = Instant::now();
+        let key = spec_key(&mut manifest, &path, req);
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        match &key {
+            Some(k) if !req.force && manifest.up_to_date(&stem, k) => {
+                let e = &manifest.specs[&stem];
+                let record = Record {
+                    spec: path.clone(),
+                    status: Status::Skipped,
+                    outputs: e.outputs.iter().map(|o| FileRecord { path: o.path.clone(), bytes: o.bytes, sha256: o.sha256.clone() }).collect(),
+                    pages: Some(e.pages),
+                    milliseconds: start.elapsed().as_millis(),
+                    dropped: Vec::new(),
+                    errors: Vec::new(),
+                };
+                report(&record, summary.records.len() + 1, total);
+                summary.records.push(record);
+            }
+            _ => todo.push((path, key)),
+        }
+    }
+    if !todo.is_empty() {
+        build_all(req, shared, todo, &mut manifest, &mut summary, total, report);
+    }
+    if let Err(e) = manifest.save(&req.options.out) {
+        let d = Diagnostic::new(format!("cannot write the build manifest: {e}")).hint("the next build will rebuild everything");
+        summary.diagnostics.push(d);
+    }
+    summary
+}
+
+fn build_all(
+    req: &Request,
+    shared: Option<Arc<Shared>>,
+    todo: Vec<(PathBuf, Option<String>)>,
+    manifest: &mut Manifest,
+    summary: &mut Summary,
+    total: usize,
+    report: &mut dyn FnMut(&Record, usize, usize),
+) {
+    let failed = |path: &Path, errors: &[Diagnostic]| Record {
+        spec: path.to_path_buf(),
+        status: Status::Failed,
+        outputs: Vec::new(),
+        pages: None,
+        milliseconds: 0,
+        dropped: Vec::new(),
+        errors: errors.iter().map(ToString::to_string).collect(),
+    };
+    let ctx = match shared {
+        Some(s) => Context::with_typst(&req.data, &req.templates, s),
+        None => Context::new(&req.data, &req.templates),
+    };
+    let ctx = match ctx {
+        Ok(c) => c,
+        Err(errors) => {
+            for (path, _) in &todo {
+                let r = failed(path, &[]);
+                report(&r, summary.records.len() + 1, total);
+                summary.records.push(r);
+            }
+            summary.diagnostics.extend(errors.iter().cloned());
+            summary.errors.extend(errors);
+            return;
+        }
+    };
+    let mut specs: Vec<(Spec, Option<String>)> = Vec::new();
+    for (path, key) in todo {
+        match Spec::load(&path, &ctx.data) {
+            Ok(s) => specs.push((s, key)),
+            Err(errors) => {
+                let r = failed(&path, &errors);
+                report(&r, summary.records.len() + 1, total);
+                summary.records.push(r);
+                summary.diagnostics.extend(errors);
+            }
+        }
+    }
+    let jobs = req.jobs.clamp(1, specs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let (ctx, specs, next) = (&ctx, &specs, &next);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((spec, _)) = specs.get(i) else { break };
+                    let result = super::render_spec(ctx, spec, &req.options).and_then(|b| super::commit(&b).map(|()| b));
+                    if tx.send((i, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (i, result) in rx {
+            let (spec, key) = &specs[i];
+            let record = match result {
+                Ok(built) => {
+                    if let Some(k) = key {
+                        let outs: Vec<(PathBuf, &[u8])> = built.outputs.iter().map(|o| (o.path.clone(), o.bytes.as_slice())).collect();
+                        manifest.record(&spec.stem, k.clone(), &outs, built.pages);
+                    }
+                    Record {
+                        spec: spec.path.clone(),
+                        status: Status::Built,
+                        outputs: built
+                            .outputs
+                            .iter()
+                            .map(|o| FileRecord { path: o.path.clone(), bytes: o.bytes.len() as u64, sha256: manifest::sha256_hex(&o.bytes) })
+                            .collect(),
+                        pages: Some(built.pages),
+                        milliseconds: built.millis,
+                        dropped: built.dropped.iter().map(ToString::to_string).collect(),
+                        errors: Vec::new(),
+                    }
+                }
+                Err(errors) => {
+                    manifest.specs.remove(&spec.stem);
+                    let r = failed(&spec.path, &errors);
+                    summary.diagnostics.extend(errors);
+                    r
+                }
+            };
+            report(&record, summary.records.len() + 1, total);
+            summary.records.push(record);
+        }
+    });
+}
+
+/// Progress for people: a bar on a terminal, one plain line per brief otherwise.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(total_hint: usize) -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total_hint as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}").expect("valid template").progress_chars("=> "),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Progress { bar }
+    }
+
+    pub fn line(r: &Record) -> String {
+        let name = r.spec.file_stem().unwrap_or_default().to_string_lossy();
+        match r.status {
+            Status::Skipped => format!("unchanged {name}"),
+            Status::Failed => format!("failed {name}"),
+            Status::Built => {
+                let pages = r.pages.map(|p| format!(", {p} page{}", if p == 1 { "" } else { "s" })).unwrap_or_default();
+                let files: Vec<String> = r.outputs.iter().map(|o| format!("{} ({} KB)", o.path.display(), o.bytes.div_ceil(1024))).collect();
+                let mut s = format!("built {name}{pages} in {} ms: {}", r.milliseconds, files.join(", "));
+                if !r.dropped.is_empty() {
+                    s.push_str(&format!("\n  left out to fit the page budget:\n    {}", crate::budget::describe(&r.dropped).replace("; ", "\n    ")));
+                }
+                s
+            }
+        }
+    }
+
+    pub fn update(&self, r: &Record, done: usize, total: usize) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+                bar.println(Progress::line(r));
+            }
+            None => eprintln!("{}", Progress::line(r)),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Incremental builds: a content-hash manifest in the output folder records, for each
+//! spec, a key over everything its outputs depend on (spec, logo, the data files it reads,
+//! every template, asset and font, the resolved date, the options and briefgen itself)
+//! and the files it wrote. A spec whose key and outputs are unchanged is skipped.
+//!
+//! File hashes are reused while a file's size and modification time are unchanged (as
+//! make and cargo trust mtimes), so a no-op rebuild only stats files.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+pub const FILE_NAME: &str = ".briefgen-manifest.json";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Per spec stem.
+    #[serde(default)]
+    pub specs: BTreeMap<String, Entry>,
+    /// Content hashes of input files, reused while (len, mtime) match.
+    #[serde(default)]
+    pub files: BTreeMap<String, FileHash>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub key: String,
+    pub outputs: Vec<OutputRecord>,
+    pub pages: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OutputRecord {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub sha256: String,
+    /// Modification time when written, to notice a file changed or replaced since.
+    pub mtime_ns: u128,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileHash {
+    pub len: u64,
+    pub mtime_ns: u128,
+    pub sha256: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn stat(path: &Path) -> Option<(u64, u128)> {
+    let m = std::fs::metadata(path).ok()?;
+    let mtime = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+    Some((m.len(), mtime))
+}
+
+impl Manifest {
+    /// The manifest in `out`, or an empty one (missing, unreadable or from another version).
+    pub fn load(out: &Path) -> Manifest {
+        std::fs::read(out.join(FILE_NAME)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    }
+
+    pub fn save(&self, out: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        super::write_atomic(&out.join(FILE_NAME), &json)
+    }
+
+    /// A file's content hash, from the cache if its size and mtime are unchanged.
+    /// Missing files hash as "missing" so that their appearance changes the key.
+    pub fn file_hash(&mut self, path: &Path) -> String {
+        let name = path.to_string_lossy().into_owned();
+        let Some((len, mtime_ns)) = stat(path) else { return "missing".into() };
+        if let Some(h) = self.files.get(&name).filter(|h| h.len == len && h.mtime_ns == mtime_ns) {
+            return h.sha256.clone();
+        }
+        let sha256 = std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "unreadable".into());
+        self.files.insert(name, FileHash { len, mtime_ns, sha256: sha256.clone() });
+        sha256
+    }
+
+    /// True if `stem` was built with `key` and its outputs are still as written.
+    pub fn up_to_date(&self, stem: &str, key: &str) -> bool {
+        self.specs.get(stem).is_some_and(|e| {
+            e.key == key && e.outputs.iter().all(|o| stat(&o.path).is_some_and(|(len, mtime)| len == o.bytes && mtime == o.mtime_ns))
+        })
+    }
+
+    pub fn record(&mut self, stem: &str, key: String, outputs: &[(PathBuf, &[u8])], pages: usize) {
+        let outputs = outputs
+            .iter()
+            .map(|(path, bytes)| OutputRecord {
+                path: path.clone(),
+                bytes: bytes.len() as u64,
+                sha256: sha256_hex(bytes),
+                mtime_ns: stat(path).map_or(0, |(_, m)| m),
+            })
+            .collect();
+        self.specs.insert(stem.to_string(), Entry { key, outputs, pages });
+    }
+}
+
+/// Every file under `dir`, sorted, for hashing a whole folder (templates, fonts).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What identifies this build of briefgen: its version and its executable (size and
+/// mtime), so a rebuilt binary with new behaviour rebuilds every brief.
+pub fn tool_identity() -> String {
+    let exe = std::env::current_exe().ok().and_then(|p| stat(&p)).map_or_else(String::new, |(l, m)| format!("{l}-{m}"));
+    format!("briefgen {} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Hashes labelled parts into one key.
+pub struct KeyBuilder(Sha256);
+
+impl KeyBuilder {
+    pub fn new() -> Self {
+        KeyBuilder(Sha256::new())
+    }
+
+    pub fn part(&mut self, label: &str, value: &str) -> &mut Self {
+        self.0.update(label.as_bytes());
+        self.0.update([0]);
+        self.0.update(value.as_bytes());
+        self.0.update([0]);
+        self
+    }
+
+    pub fn finish(self) -> String {
+        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl Default for KeyBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,168 @@
+//! CI-grade builds: unchanged specs are skipped, changed inputs rebuild exactly the briefs
+//! that read them, parallel builds give the same bytes as single ones, `--json` reports,
+//! and `watch` rebuilds on a change.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A scratch project: copies of data/, templates/ and two specs (Wales only, NZ only).
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&root.join("data"), &dir.path().join("data"));
+        copy_dir(&root.join("templates"), &dir.path().join("templates"));
+        std::fs::create_dir(dir.path().join("briefs")).unwrap();
+        std::fs::write(dir.path().join("briefs/wales.yaml"), "date: 2026-11-22\naudience: minister\ncountries: [wales]\nthemes: [funding]\n").unwrap();
+        std::fs::write(dir.path().join("briefs/nz.yaml"), "date: 2026-11-22\naudience: community\ncountries: [new-zealand]\nthemes: [cultural-lever]\n").unwrap();
+        Project { dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn build(&self, extra: &[&str]) -> Vec<(String, String)> {
+        let (data, templates, out) = (self.path("data"), self.path("templates"), self.path("out"));
+        let mut args = vec!["build", "--json", "--data", path_str(&data), "--templates", path_str(&templates), "--out", path_str(&out)];
+        let specs = [self.path("briefs/wales.yaml"), self.path("briefs/nz.yaml")];
+        args.extend(specs.iter().map(|p| path_str(p)));
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        ok(&o);
+        let records: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints JSON");
+        let mut v: Vec<(String, String)> = records
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let spec = Path::new(r["spec"].as_str().unwrap()).file_stem().unwrap().to_string_lossy().into_owned();
+                (spec, r["status"].as_str().unwrap().to_string())
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn append(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        let mut s = std::fs::read_to_string(&p).unwrap();
+        s.push_str(text);
+        std::fs::write(p, s).unwrap();
+    }
+}
+
+fn statuses(nz: &str, wales: &str) -> Vec<(String, String)> {
+    vec![("nz".into(), nz.into()), ("wales".into(), wales.into())]
+}
+
+#[test]
+fn unchanged_inputs_are_skipped_and_changed_ones_rebuilt() {
+    let p = Project::new();
+    assert_eq!(p.build(&[]), statuses("built", "built"));
+    assert_eq!(p.build(&[]), statuses("skipped", "skipped"), "nothing changed");
+    // Data: only the brief that reads the Welsh chapter.
+    p.append("data/countries/wales.yaml", "\n# an edit\n");
+    assert_eq!(p.build(&[]), statuses("skipped", "built"), "Welsh data changed");
+    // A template: every brief.
+    p.append("templates/brief.typ", "\n// an edit\n");
+    assert_eq!(p.build(&[]), statuses("built", "built"), "template changed");
+    // A spec: only itself.
+    p.append("briefs/nz.yaml", "subtitle: \"Edited\"\n");
+    assert_eq!(p.build(&[]), statuses("built", "skipped"), "NZ spec changed");
+    // A deleted output, and --force.
+    std::fs::remove_file(p.path("out/wales.docx")).unwrap();
+    assert_eq!(p.build(&[]), statuses("skipped", "built"), "an output went missing");
+    assert_eq!(p.build(&["--force"]), statuses("built", "built"), "--force");
+}
+
+#[test]
+fn json_manifest_describes_every_output() {
+    let p = Project::new();
+    let (data, templates, out) = (p.path("data"), p.path("templates"), p.path("out"));
+    let spec = p.path("briefs/wales.yaml");
+    let o = run(&["build", "--json", "--data", path_str(&data), "--templates", path_str(&templates), "--out", path_str(&out), path_str(&spec)]);
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &v[0];
+    assert_eq!(r["status"], "built");
+    assert!(r["pages"].as_u64().unwrap() >= 1 && r["milliseconds"].is_u64());
+    for o in r["outputs"].as_array().unwrap() {
+        let path = Path::new(o["path"].as_str().unwrap());
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(o["bytes"].as_u64().unwrap(), bytes.len() as u64);
+        assert_eq!(o["sha256"].as_str().unwrap().len(), 64);
+    }
+}
+
+#[test]
+fn parallel_builds_in_one_process_match_single_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs: Vec<PathBuf> = ["minister-wales-ireland-funding", "community-new-zealand", "funder-wales-ireland-letter"]
+        .iter()
+        .map(|s| Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("briefs/{s}.yaml")))
+        .collect();
+    // Two copies of each spec under other names, all built in one process on 3 threads.
+    let mut args = vec!["build".to_string(), "--jobs".into(), "3".into(), "--out".into(), path_str(&dir.path().join("together")).to_string()];
+    for s in &specs {
+        for copy in ["a", "b"] {
+            let to = dir.path().join(format!("{copy}-{}", s.file_name().unwrap().to_string_lossy()));
+            let text = std::fs::read_to_string(s).unwrap().replace("assets/", &format!("{}/assets/", s.parent().unwrap().display()));
+            std::fs::write(&to, text).unwrap();
+            args.push(path_str(&to).to_string());
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(&run(&args));
+    for s in &specs {
+        let stem = s.file_stem().unwrap().to_string_lossy();
+        let alone = dir.path().join(format!("alone-{stem}"));
+        let a_spec = dir.path().join(format!("a-{stem}.yaml"));
+        ok(&run(&["build", "--jobs", "1", path_str(&a_spec), "--out", path_str(&alone)]));
+        for ext in ["pdf", "docx"] {
+            let single = std::fs::read(alone.join(format!("a-{stem}.{ext}"))).unwrap();
+            let parallel = std::fs::read(dir.path().join(format!("together/a-{stem}.{ext}"))).unwrap();
+            assert!(single == parallel, "{stem}.{ext}: parallel build differs from a single build");
+            if ext == "docx" {
+                let twin = std::fs::read(dir.path().join(format!("together/b-{stem}.{ext}"))).unwrap();
+                assert!(twin == parallel, "{stem}.docx: two identical specs in one process differ");
+            }
+        }
+    }
+}
+
+#[test]
+fn watch_rebuilds_after_a_change() {
+    let p = Project::new();
+    let (data, templates, out) = (p.path("data"), p.path("templates"), p.path("out"));
+    let spec = p.path("briefs/wales.yaml");
+    let mut child = Command::new(BIN)
+        .args(["watch", "--data", path_str(&data), "--templates", path_str(&templates), "--out", path_str(&out), path_str(&spec)])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut wait_for = |what: &str| -> String {
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            if line.contains(what) {
+                return line;
+            }
+        }
+        panic!("watch ended before printing {what:?}");
+    };
+    wait_for("watching");
+    p.append("briefs/wales.yaml", "subtitle: \"Changed while watching\"\n");
+    let line = wait_for("rebuilt after the change");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.contains("1 built"), "{line}");
+    assert!(pdf_text(&out.join("wales.pdf")).contains("Changed while watching"));
+}
