@@ -144,7 +144,11 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
     if !todo.is_empty() {
         build_all(req, shared, todo, &mut manifest, &mut summary, total, report);
     }
-    if let Err(e) = manifest.save(&req.options.out) {
+    // Only a build changes what the manifest vouches for; failures and skips leave the
+    // folder as it was.
+    if summary.records.iter().any(|r| r.status == Status::Built)
+        && let Err(e) = manifest.save(&req.options.out)
+    {
         let d = Diagnostic::new(format!("cannot write the build manifest: {e}")).hint("the next build will rebuild everything");
         summary.diagnostics.push(d);
     }
@@ -240,7 +244,7 @@ fn build_all(
                     }
                 }
                 Err(errors) => {
-                    manifest.specs.remove(&spec.stem);
+                    // The old entry stays: the old outputs are untouched and still match it.
                     let r = failed(&spec.path, &errors);
                     summary.diagnostics.extend(errors);
                     r
