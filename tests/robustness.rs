@@ -133,7 +133,10 @@ fn concurrent_builds_into_one_folder_do_not_corrupt_files() {
         assert_eq!(std::fs::read(out.path().join(&name)).unwrap(), std::fs::read(reference.path().join(&name)).unwrap(), "{name} differs");
     }
     let names: Vec<String> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(names.iter().all(|n| !n.ends_with(".tmp") && !n.starts_with(".briefgen")), "{names:?}");
+    assert!(names.iter().all(|n| !n.ends_with(".tmp") && !n.starts_with(".briefgen-write-test")), "{names:?}");
+    // The manifest is replaced atomically too: whichever process wrote last, it parses.
+    let manifest = std::fs::read(out.path().join(".briefgen-manifest.json")).unwrap();
+    assert!(serde_json::from_slice::<serde_json::Value>(&manifest).is_ok());
 }
 
 #[test]
