@@ -2,7 +2,7 @@
 # toolchain; `make test` also needs poppler-utils (pdftotext), which .ci/run installs.
 CARGO ?= cargo
 
-.PHONY: briefs test validate clean
+.PHONY: briefs test validate clean bench interop
 
 # Build every example in briefs/ into out/ (PDF, DOCX and the generated Typst source).
 briefs:
@@ -17,3 +17,8 @@ validate:
 clean:
 	rm -rf out
 	$(CARGO) clean
+
+# Benchmark: briefgen against the Typst CLI and pandoc (installs the Typst CLI into
+# .bench-tools/ on first run). Prints a table; see README, Performance.
+bench:
+	python3 .ci/bench.py

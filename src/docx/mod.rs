@@ -5,6 +5,8 @@
 //! footnote numbering (its ids come from a process-global counter: we number per
 //! document) and proper footnote parts (separators and the note's own number).
 
+mod order;
+
 use crate::diagnostic::Diagnostic;
 use crate::render::blocks::{Block, Kind, Span};
 use crate::spec::Paper;
@@ -237,7 +239,11 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<St
     let mut xml = docx.build();
     xml.doc_props.core = core_xml(meta);
     xml.footnotes = notes.xml();
-    xml.document = patch_alt_text(&xml.document, &alts);
+    xml.document = order::normalise(&patch_alt_text(&xml.document, &alts), false);
+    xml.styles = order::normalise(&xml.styles, true);
+    xml.numberings = order::normalise(&xml.numberings, true);
+    xml.settings = order::normalise(&xml.settings, false);
+    xml.footers = xml.footers.iter().map(|f| order::normalise(f, false)).collect();
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out).map_err(|e| Diagnostic::new(format!("cannot write the DOCX: {e}")))?;
     Ok(out.into_inner())
