@@ -22,3 +22,8 @@ clean:
 # .bench-tools/ on first run). Prints a table; see README, Performance.
 bench:
 	python3 .ci/bench.py
+
+# Checks every example with real clients (qpdf, poppler, LibreOffice, pandoc, python-docx,
+# the Open XML SDK validator, page-validation, pikepdf); installs them on first run.
+interop:
+	python3 .ci/interop.py

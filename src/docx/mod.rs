@@ -30,6 +30,8 @@ pub struct Meta<'a> {
 }
 
 const FONT: &str = "Noto Sans";
+/// Page margins, 2 cm in twips (as the PDF's).
+const MARGIN: u32 = 1134;
 // docx-rs already defines numbering 1 (decimal); ours must not collide with it.
 const BULLETS: usize = 2;
 
@@ -181,7 +183,7 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<St
     let ink = meta.colour.trim_start_matches('#').to_uppercase();
     let mut docx = styles(Docx::new(), &ink, meta.body_pt)
         .page_size(w, h)
-        .page_margin(PageMargin::new().top(1134).bottom(1134).left(1134).right(1134).header(567).footer(567))
+        .page_margin(PageMargin::new().top(MARGIN as i32).bottom(MARGIN as i32).left(MARGIN as i32).right(MARGIN as i32).header(567).footer(567))
         .footer(Footer::new().add_paragraph(Paragraph::new().style("Small").align(AlignmentType::Center).add_page_num(PageNum::new())));
     let mut notes = Notes { texts: Vec::new() };
     let mut alts: Vec<String> = Vec::new();
@@ -210,7 +212,7 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<St
                 }
                 docx.add_paragraph(p)
             }
-            Block::Table(rows) => docx.add_table(table(rows, &mut notes)),
+            Block::Table(rows) => docx.add_table(table(rows, &mut notes, w - 2 * MARGIN)),
             Block::Image { path, alt } => {
                 let bytes = match pictures.get(path) {
                     Some(b) => b.clone(),
@@ -249,7 +251,11 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<St
     Ok(out.into_inner())
 }
 
-fn table(rows: &[Vec<Vec<Span>>], notes: &mut Notes) -> Table {
+/// A Word table across the text width. The grid must be given: readers such as pandoc
+/// lay out (and otherwise drop the footnotes of) a table from its `tblGrid`.
+fn table(rows: &[Vec<Vec<Span>>], notes: &mut Notes, text_width: u32) -> Table {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let grid = vec![(text_width as usize) / columns; columns];
     let rows = rows
         .iter()
         .enumerate()
@@ -257,12 +263,14 @@ fn table(rows: &[Vec<Vec<Span>>], notes: &mut Notes) -> Table {
             let cells = cells
                 .iter()
                 .map(|spans| {
-                    let cell = TableCell::new().add_paragraph(notes.paragraph(spans, "Small", r == 0));
+                    let cell = TableCell::new()
+                        .width(grid[0], WidthType::Dxa)
+                        .add_paragraph(notes.paragraph(spans, "Small", r == 0));
                     if r == 0 { cell.shading(Shading::new().fill("DCE3EC")) } else { cell }
                 })
                 .collect();
             TableRow::new(cells).cant_split()
         })
         .collect();
-    Table::new(rows).layout(TableLayoutType::Autofit).width(5000, WidthType::Pct)
+    Table::new(rows).set_grid(grid.clone()).layout(TableLayoutType::Autofit).width(5000, WidthType::Pct)
 }

@@ -1,6 +1,6 @@
 //! docx-rs writes some properties in an order the OOXML schema (ECMA-376) forbids: `pStyle`
 //! after other paragraph properties, `rPr` inside style paragraph properties, `zoom` after
-//! `defaultTabStop`. Word tolerates most of it; the Open XML SDK validator and stricter
+//! `defaultTabStop`, a `type` on grid columns. Word tolerates most of it; the Open XML SDK validator and stricter
 //! readers do not. This pass reorders the children of those elements into the schema's
 //! sequence and drops what the schema does not allow there, keeping every byte of the
 //! elements themselves.
@@ -118,8 +118,16 @@ fn parse(xml: &str) -> Result<Vec<Node>, quick_xml::Error> {
     Ok(top)
 }
 
+/// Attributes docx-rs writes where the schema declares none.
+const UNDECLARED: &[(&str, &str)] = &[("w:gridCol", " w:type=\"dxa\"")];
+
 fn fix(node: &mut Node, drop_rpr_in_ppr: bool) {
-    let Node::Element { name, children, .. } = node else { return };
+    let Node::Element { name, open, children, .. } = node else { return };
+    for (element, attribute) in UNDECLARED {
+        if name == element {
+            *open = open.replace(attribute, "");
+        }
+    }
     if drop_rpr_in_ppr && name == "w:pPr" {
         children.retain(|c| !matches!(c, Node::Element { name, .. } if name == "w:rPr"));
     }
