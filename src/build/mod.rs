@@ -66,19 +66,20 @@ pub struct Built {
     pub millis: u128,
 }
 
-/// One layout attempt: the brief as cut, its Typst source and the PDF.
+/// One layout attempt: the brief as cut, its Typst source and its pages.
 struct Attempt {
     brief: Brief,
     source: String,
-    pdf: typeset::Pdf,
+    laid: typeset::Laid,
 }
 
 /// Keeps the longest prefix of the audience's ranking that fits the page budget.
 ///
-/// A small selection is tried whole first (usually it fits: one compile). A large one is
-/// never laid out whole: the search gallops up from a few units (16, 32, 64, ...) until a
-/// layout overflows, then bisects, so every compile is of a document near the budget's
-/// size however large the dataset.
+/// Layout only (no PDF export) until the choice is made. A small selection is tried
+/// whole first, which usually fits: one layout. Otherwise the number of units kept is
+/// searched between the largest known to fit and the smallest known not to; the first
+/// probes scale by pages (n units made P pages, so try n·budget/P), the rest bisect. A
+/// large selection is never laid out whole: the search starts from 16 units.
 fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
     let limit = budget::pages(spec.audience);
     let ranking = budget::ranking(full, spec.audience);
@@ -86,59 +87,51 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
     let attempt = |keep: usize| -> Result<Attempt, Vec<Diagnostic>> {
         let brief = budget::retain(full, &ranking, keep, &ctx.data.glossary);
         let source = ctx.renderer.typst(&brief).map_err(|e| vec![e])?;
-        let pdf = pdf(ctx, &brief, spec, source.clone())?;
-        Ok(Attempt { brief, source, pdf })
+        let laid = layout(ctx, &brief, spec, source.clone())?;
+        Ok(Attempt { brief, source, laid })
     };
-    let fits = |a: &Attempt| a.pdf.pages <= limit;
-    // `hi` is the smallest number of units known not to fit.
+    let fits = |a: &Attempt| a.laid.pages() <= limit;
+    // Largest number of units known to fit (with its attempt); smallest known not to.
+    let mut lo: Option<(usize, Attempt)> = None;
     let mut hi = n + 1;
-    if n <= 48 {
-        let all = attempt(n)?;
-        if fits(&all) {
-            return Ok((all, Vec::new()));
-        }
-        hi = n;
-    }
-    let mut best: Option<(usize, Attempt)> = None;
-    let mut k = 16.min(hi - 1);
+    let mut probe = if n <= 48 { n } else { 16 };
     loop {
-        let a = attempt(k)?;
-        if !fits(&a) {
-            hi = k;
-            break;
-        }
-        best = Some((k, a));
-        if k >= hi - 1 {
-            break;
-        }
-        k = (k * 2).min(hi - 1);
-    }
-    let (mut lo, mut best) = match best {
-        Some(b) => b,
-        None => {
-            let a = attempt(0)?;
-            if !fits(&a) {
-                return Err(vec![Diagnostic::new(format!(
-                    "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
-                    spec.stem, a.pdf.pages
-                ))
-                .in_file(&spec.path)
-                .hint("shorten the title or subtitle, or check the audience's template for fixed content")]);
-            }
-            (0, a)
-        }
-    };
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        let a = attempt(mid)?;
+        let a = attempt(probe)?;
+        let pages = a.laid.pages();
         if fits(&a) {
-            lo = mid;
-            best = a;
+            lo = Some((probe, a));
+            if probe == n {
+                break;
+            }
         } else {
-            hi = mid;
+            hi = probe;
+        }
+        let known = lo.as_ref().map_or(0, |(k, _)| *k);
+        if hi - known <= 1 && lo.is_some() {
+            break;
+        }
+        probe = if lo.is_none() && probe > 0 {
+            // Too long: scale down by pages, but always make progress.
+            (probe * limit / pages.max(1)).min(probe - 1)
+        } else if hi == n + 1 {
+            // Fits and more remains: grow.
+            (probe * 2).min(n)
+        } else {
+            known + (hi - known) / 2
+        };
+        if lo.is_none() && probe == 0 && hi == 0 {
+            break;
         }
     }
-    Ok((best, ranking[lo.min(n)..].to_vec()))
+    match lo {
+        Some((k, a)) => Ok((a, ranking[k..].to_vec())),
+        None => Err(vec![Diagnostic::new(format!(
+            "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections",
+            spec.stem
+        ))
+        .in_file(&spec.path)
+        .hint("shorten the title or subtitle, or check the audience's template for fixed content")]),
+    }
 }
 
 /// Renders every output of one spec in memory.
@@ -156,16 +149,23 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
         if spec.wants(Format::Docx) {
             outputs.push(Output { path: out("docx"), bytes: docx(ctx, &attempt.brief, spec)? });
         }
-        let pages = attempt.pdf.pages;
         if spec.wants(Format::Pdf) {
-            outputs.push(Output { path: out("pdf"), bytes: attempt.pdf.bytes });
+            // The PDF /ID must differ between briefs and stay put across builds of one brief.
+            let ident = format!("briefgen/{}/{}", spec.stem, attempt.brief.meta.title);
+            let bytes = attempt.laid.pdf(spec.date, &ident, spec.pdf_standard)?;
+            outputs.push(Output { path: out("pdf"), bytes });
         }
-        Ok(Built { spec: spec.clone(), outputs, pages, dropped, millis: start.elapsed().as_millis() })
+        Ok(Built { spec: spec.clone(), outputs, pages: attempt.laid.pages(), dropped, millis: start.elapsed().as_millis() })
     });
     // Memoised layout results only help within one brief; dropping them keeps memory
     // flat over many briefs.
     typst::comemo::evict(0);
     outcome
+}
+
+/// The brand colours, as `sys.inputs` for the templates.
+fn inputs(spec: &Spec) -> [(&str, &str); 2] {
+    [("ink", spec.brand.colour.as_str()), ("accent", spec.brand.accent.as_str())]
 }
 
 fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagnostic>> {
@@ -174,9 +174,11 @@ fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagno
     if let Some(logo) = &spec.brand.logo {
         pictures.insert(select::LOGO_PATH.to_string(), logo.clone());
     }
+    let setup = typeset::Setup { date: spec.date, inputs: &inputs(spec), extra: &[] };
     for s in &brief.series {
         let source = ctx.renderer.chart(s).map_err(|e| vec![e])?;
-        pictures.insert(s.id.clone(), typeset::png(&ctx.typst, &format!("{}-{}.typ", spec.stem, s.id), source, spec.date)?);
+        let chart = typeset::layout(&ctx.typst, &format!("{}-{}.typ", spec.stem, s.id), source, &setup)?;
+        pictures.insert(s.id.clone(), chart.png()?);
     }
     let meta = docx::Meta {
         title: &brief.meta.title,
@@ -191,12 +193,11 @@ fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagno
     docx::write(&blocks, &meta, ctx.renderer.dir(), &pictures).map_err(|e| vec![e])
 }
 
-fn pdf(ctx: &Context, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Pdf, Vec<Diagnostic>> {
+fn layout(ctx: &Context, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Laid, Vec<Diagnostic>> {
     let name = format!("{}.typ", spec.stem);
-    // The PDF /ID must differ between briefs and stay put across builds of one brief.
-    let ident = format!("briefgen/{}/{}", spec.stem, brief.meta.title);
     let logo: Vec<(&str, &[u8])> = spec.brand.logo.iter().map(|l| (select::LOGO_PATH, l.as_slice())).collect();
-    typeset::compile(&ctx.typst, &name, source.clone(), spec.date, &ident, spec.pdf_standard, &logo)
+    let setup = typeset::Setup { date: spec.date, inputs: &inputs(spec), extra: &logo };
+    typeset::layout(&ctx.typst, &name, source.clone(), &setup)
         .map_err(|errors| errors.into_iter().map(|d| to_template(ctx, brief, &name, &source, d)).collect())
 }
 
@@ -224,7 +225,8 @@ fn to_template(ctx: &Context, brief: &Brief, name: &str, source: &str, d: Diagno
 }
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename, so
-/// readers see the old file or the new one, never half of one.
+/// readers see the old file or the new one, never half of one. No fsync: that guards
+/// against power loss, not against a failed build, and costs ~40 ms a file here.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -233,7 +235,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -12,53 +12,69 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 pub use world::{BriefWorld, Shared};
 
-pub struct Pdf {
-    pub bytes: Vec<u8>,
-    pub pages: usize,
-}
-
-
 /// Files a document gets in memory besides the templates folder, as (virtual path, bytes).
 pub type Extra<'a> = &'a [(&'a str, &'a [u8])];
 
-fn layout(shared: &Arc<Shared>, name: &str, source: String, date: Date, extra: Extra) -> Result<(BriefWorld, PagedDocument), Vec<Diagnostic>> {
-    let today = Datetime::from_ymd(date.year, date.month, date.day).expect("checked date");
-    let world = BriefWorld::new(shared.clone(), name, source, today, extra);
+/// What a document is compiled with besides its source.
+pub struct Setup<'a> {
+    pub date: Date,
+    /// `sys.inputs` for the templates (the brand colours).
+    pub inputs: &'a [(&'a str, &'a str)],
+    pub extra: Extra<'a>,
+}
+
+/// A laid-out document: its page count is known; export to PDF is a separate, later step
+/// (fitting a page budget lays out several candidates but exports only the chosen one).
+pub struct Laid {
+    world: BriefWorld,
+    document: PagedDocument,
+    name: String,
+}
+
+impl Laid {
+    pub fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
+
+    /// Exports as PDF. `ident` must be unique per document and stable across builds: it
+    /// seeds the PDF /ID.
+    pub fn pdf(&self, date: Date, ident: &str, standard: Standard) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        // Every brief is PDF/UA-1 (Typst checks alt text, heading order, language); PDF/A-2b
+        // for archiving comes on top when a spec asks for it.
+        let list: &[PdfStandard] = match standard {
+            Standard::Ua1 => &[PdfStandard::Ua_1],
+            Standard::A2b => &[PdfStandard::Ua_1, PdfStandard::A_2b],
+        };
+        let standards = PdfStandards::new(list).map_err(|e| vec![Diagnostic::new(format!("PDF standards: {}", e.message()))])?;
+        let options = PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some(format!("briefgen {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(datetime(date))),
+            standards,
+            tagged: true,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&self.document, &options).map_err(|errors| to_diagnostics(&self.world, &self.name, &errors))
+    }
+
+    /// The first page as PNG (two pixels per point), for pictures in the DOCX (charts).
+    pub fn png(&self) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let page = self.document.pages().first().ok_or_else(|| vec![Diagnostic::new(format!("{} produced no page", self.name))])?;
+        let pixmap = typst_render::render(page, &typst_render::RenderOptions::default());
+        pixmap.encode_png().map_err(|e| vec![Diagnostic::new(format!("cannot encode {} as PNG: {e}", self.name))])
+    }
+}
+
+fn datetime(date: Date) -> Datetime {
+    Datetime::from_ymd(date.year, date.month, date.day).expect("checked date")
+}
+
+/// Compiles `source` (named `name` in messages) into pages.
+pub fn layout(shared: &Arc<Shared>, name: &str, source: String, setup: &Setup) -> Result<Laid, Vec<Diagnostic>> {
+    let world = BriefWorld::new(shared.clone(), name, source, datetime(setup.date), setup.inputs, setup.extra);
     let result = typst::compile::<PagedDocument>(&world);
     let document = result.output.map_err(|errors| to_diagnostics(&world, name, &errors))?;
-    Ok((world, document))
-}
-
-/// Compiles `source` and renders its first page as PNG (two pixels per point), for
-/// pictures in the DOCX such as charts.
-pub fn png(shared: &Arc<Shared>, name: &str, source: String, date: Date) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let (_, document) = layout(shared, name, source, date, &[])?;
-    let page = document.pages().first().ok_or_else(|| vec![Diagnostic::new(format!("{name} produced no page"))])?;
-    let pixmap = typst_render::render(page, &typst_render::RenderOptions::default());
-    pixmap.encode_png().map_err(|e| vec![Diagnostic::new(format!("cannot encode {name} as PNG: {e}"))])
-}
-
-/// Compiles `source` (named `name` in messages) and exports it as PDF.
-/// `ident` must be unique per document and stable across builds: it seeds the PDF /ID.
-pub fn compile(shared: &Arc<Shared>, name: &str, source: String, date: Date, ident: &str, standard: Standard, extra: Extra) -> Result<Pdf, Vec<Diagnostic>> {
-    let (world, document) = layout(shared, name, source, date, extra)?;
-    // Every brief is PDF/UA-1 (Typst checks alt text, heading order, language); PDF/A-2b
-    // for archiving comes on top when a spec asks for it.
-    let list: &[PdfStandard] = match standard {
-        Standard::Ua1 => &[PdfStandard::Ua_1],
-        Standard::A2b => &[PdfStandard::Ua_1, PdfStandard::A_2b],
-    };
-    let standards = PdfStandards::new(list).map_err(|e| vec![Diagnostic::new(format!("PDF standards: {}", e.message()))])?;
-    let options = PdfOptions {
-        ident: Smart::Custom(ident.to_string()),
-        creator: Smart::Custom(Some(format!("briefgen {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(Datetime::from_ymd(date.year, date.month, date.day).expect("checked date"))),
-        standards,
-        tagged: true,
-        ..PdfOptions::default()
-    };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| to_diagnostics(&world, name, &errors))?;
-    Ok(Pdf { bytes, pages: document.pages().len() })
+    Ok(Laid { world, document, name: name.to_string() })
 }
 
 /// Typst errors as diagnostics pointing into the generated source (or a template asset).

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use typst::diag::{FileError, FileResult, PackageError};
-use typst::foundations::{Bytes, Datetime};
+use typst::foundations::{Bytes, Datetime, Dict, Value};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -16,7 +16,8 @@ use typst_kit::fonts::FontStore;
 /// What every document shares: the standard library, the fonts and the asset folder.
 /// Built once per process; worker threads borrow it.
 pub struct Shared {
-    library: LazyHash<Library>,
+    /// One standard library per set of `sys.inputs` (per brand), built when first needed.
+    libraries: Mutex<HashMap<Vec<(String, String)>, Arc<LazyHash<Library>>>>,
     fonts: FontStore,
     root: PathBuf,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
@@ -43,11 +44,23 @@ impl Shared {
             }
         }
         let root = templates.canonicalize()?;
-        Ok(Arc::new(Shared { library: LazyHash::new(Library::default()), fonts, root, files: Mutex::new(HashMap::new()) }))
+        Ok(Arc::new(Shared { libraries: Mutex::new(HashMap::new()), fonts, root, files: Mutex::new(HashMap::new()) }))
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    fn library(&self, inputs: &[(&str, &str)]) -> Arc<LazyHash<Library>> {
+        let key: Vec<(String, String)> = inputs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut libraries = self.libraries.lock().expect("library cache");
+        libraries
+            .entry(key)
+            .or_insert_with(|| {
+                let dict: Dict = inputs.iter().map(|(k, v)| ((*k).into(), Value::Str((*v).into()))).collect();
+                Arc::new(LazyHash::new(Library::builder().with_inputs(dict).build()))
+            })
+            .clone()
     }
 
     /// Drops cached template files, so the next document reads edited ones.
@@ -87,6 +100,7 @@ impl Shared {
 /// One document's world.
 pub struct BriefWorld {
     shared: Arc<Shared>,
+    library: Arc<LazyHash<Library>>,
     main: Source,
     today: Datetime,
     /// Files given in memory (a spec's logo), by virtual path.
@@ -95,13 +109,14 @@ pub struct BriefWorld {
 
 impl BriefWorld {
     /// `name` is the virtual file name of the generated source, used in diagnostics.
-    pub fn new(shared: Arc<Shared>, name: &str, text: String, today: Datetime, extra: &[(&str, &[u8])]) -> BriefWorld {
+    pub fn new(shared: Arc<Shared>, name: &str, text: String, today: Datetime, inputs: &[(&str, &str)], extra: &[(&str, &[u8])]) -> BriefWorld {
         let id = |path: &str| {
             let vpath = VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/brief.typ").expect("valid path"));
             RootedPath::new(VirtualRoot::Project, vpath).intern()
         };
         let extra = extra.iter().map(|(path, bytes)| (id(path), Bytes::new(bytes.to_vec()))).collect();
-        BriefWorld { shared, main: Source::new(id(&format!("/{name}")), text), today, extra }
+        let library = shared.library(inputs);
+        BriefWorld { shared, library, main: Source::new(id(&format!("/{name}")), text), today, extra }
     }
 
     /// Where a file of this world is, for messages: the generated source by its name,
@@ -117,7 +132,7 @@ impl BriefWorld {
 
 impl World for BriefWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &self.shared.library
+        &self.library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
