@@ -106,11 +106,29 @@ pub struct TaggedItem {
     pub id: String,
     pub lead: Option<String>,
     pub text: String,
+    /// The text's first sentence, verbatim (for briefs that quote only the gist).
+    pub first_sentence: String,
     pub themes: Vec<String>,
     pub country: String,
     pub country_name: String,
     pub short_name: String,
     pub cite: String,
+}
+
+/// The first sentence of a passage: up to the first ". " (or "? ", "! ") followed by a
+/// capital letter, so "e.g. Band 7" and "Dr. Smith" do not end it.
+pub fn first_sentence(text: &str) -> String {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for w in chars.windows(3) {
+        let [(i, a), (_, b), (_, c)] = [w[0], w[1], w[2]];
+        if matches!(a, '.' | '?' | '!') && b == ' ' && c.is_uppercase() {
+            let before: String = text[..i].chars().rev().take_while(|c| c.is_alphanumeric()).collect();
+            if before.chars().count() > 2 || before.chars().all(|c| c.is_lowercase()) && before.chars().count() > 1 {
+                return text[..=i].to_string();
+            }
+        }
+    }
+    text.to_string()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -370,6 +388,7 @@ impl Selector<'_> {
                     id: id.to_string(),
                     lead: lead.cloned(),
                     text: text.to_string(),
+                    first_sentence: first_sentence(text),
                     themes: themes.to_vec(),
                     country: c.id.clone(),
                     country_name: c.name.clone(),
@@ -483,7 +502,16 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
             country: c.id.clone(),
             country_name: c.name.clone(),
             themes: s.themes.clone(),
-            figures: c.figures.iter().filter(|f| f.service.as_deref() == Some(&s.id)).map(|f| sel.figure(c, f)).collect(),
+            figures: {
+                // A service's figure is sometimes recorded twice (where the chapter states it twice).
+                let mut figs: Vec<FigureView> = Vec::new();
+                for f in c.figures.iter().filter(|f| f.service.as_deref() == Some(&s.id)).map(|f| sel.figure(c, f)) {
+                    if !figs.iter().any(|g| g.number == f.number && g.unit == f.unit) {
+                        figs.push(f);
+                    }
+                }
+                figs
+            },
             cite: sel.cite(c, "services", s.page),
         }));
         references.extend(c.references.iter().map(|r| ReferenceView {
@@ -700,6 +728,13 @@ impl Brief {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences() {
+        assert_eq!(first_sentence("Since 2020, Wales has grown. Milestones such as X."), "Since 2020, Wales has grown.");
+        assert_eq!(first_sentence("Roles (e.g. Band 7 and 8A) grew. Then more."), "Roles (e.g. Band 7 and 8A) grew.");
+        assert_eq!(first_sentence("No full stop here"), "No full stop here");
+    }
 
     #[test]
     fn numbers() {
