@@ -88,6 +88,9 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
         let brief = budget::retain(full, &ranking, keep, &ctx.data.glossary);
         let source = ctx.renderer.typst(&brief).map_err(|e| vec![e])?;
         let laid = layout(ctx, &brief, spec, source.clone())?;
+        // Candidates share little layout work; keeping their memoised results only grows
+        // memory (150 MB for seven countries' funder brief without this).
+        typst::comemo::evict(1);
         Ok(Attempt { brief, source, laid })
     };
     let fits = |a: &Attempt| a.laid.pages() <= limit;
