@@ -32,6 +32,23 @@ pub enum Unit {
     References,
 }
 
+impl Unit {
+    /// The key templates mark a unit's place with (`#metadata("u:<key>")`), so the build
+    /// can measure how much room each unit takes.
+    pub fn key(&self) -> String {
+        match self {
+            Unit::Theme(id) => format!("theme:{id}"),
+            Unit::Item(id) => format!("item:{id}"),
+            Unit::Figure(id) => format!("figure:{id}"),
+            Unit::Quote(id) => format!("quote:{id}"),
+            Unit::Service(id) => format!("service:{id}"),
+            Unit::Series(id) => format!("series:{id}"),
+            Unit::Conclusion(id) => format!("conclusion:{id}"),
+            Unit::References => "references".to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -75,11 +75,12 @@ struct Attempt {
 
 /// Keeps the longest prefix of the audience's ranking that fits the page budget.
 ///
-/// Layout only (no PDF export) until the choice is made. A small selection is tried
-/// whole first, which usually fits: one layout. Otherwise the number of units kept is
-/// searched between the largest known to fit and the smallest known not to; the first
-/// probes scale by pages (n units made P pages, so try n·budget/P), the rest bisect. A
-/// large selection is never laid out whole: the search starts from 16 units.
+/// Only layouts, no PDF export, until the choice is made. A selection is laid out whole
+/// first (usually it fits: one layout). If it overflows, the templates' unit markers tell
+/// how much room each unit took and how much runs past the budget, so the lowest-ranked
+/// units that free that room are cut in one step; the result is checked, then grown back
+/// one unit at a time or bisected until the largest prefix that fits is found. Very large
+/// selections (over 48 units) are never laid out whole: the search gallops up from 16.
 fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
     let limit = budget::pages(spec.audience);
     let ranking = budget::ranking(full, spec.audience);
@@ -94,47 +95,92 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
         Ok(Attempt { brief, source, laid })
     };
     let fits = |a: &Attempt| a.laid.pages() <= limit;
-    // Largest number of units known to fit (with its attempt); smallest known not to.
+    // Largest number of units known to fit, with its layout; smallest known not to.
+    // Largest number of units known to fit, with its layout; smallest known not to.
     let mut lo: Option<(usize, Attempt)> = None;
-    let mut hi = n + 1;
-    let mut probe = if n <= 48 { n } else { 16 };
-    loop {
-        let a = attempt(probe)?;
-        let pages = a.laid.pages();
-        if fits(&a) {
-            lo = Some((probe, a));
-            if probe == n {
-                break;
+    let mut k = if n <= 48 { n } else { 16 };
+    let mut over = loop {
+        let a = attempt(k)?;
+        if !fits(&a) {
+            break a;
+        }
+        if k == n {
+            return Ok((a, Vec::new()));
+        }
+        lo = Some((k, a));
+        k = (k * 2).min(n);
+    };
+    let mut hi = k;
+    // Measured cuts from the latest overflowing layout, while they land inside the
+    // bracket; a cut that fits ends them.
+    for _ in 0..3 {
+        let known = lo.as_ref().map(|(k, _)| *k);
+        let cut = measured_cut(&over, &ranking, hi, limit);
+        if hi == 0 || known.is_some_and(|k| cut <= k) {
+            break;
+        }
+        let b = attempt(cut)?;
+        if fits(&b) {
+            lo = Some((cut, b));
+            break;
+        }
+        hi = cut;
+        over = b;
+    }
+    let (mut known, mut best) = match lo {
+        Some(l) => l,
+        None => {
+            let a = attempt(0)?;
+            if !fits(&a) {
+                return Err(vec![Diagnostic::new(format!(
+                    "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
+                    spec.stem,
+                    a.laid.pages()
+                ))
+                .in_file(&spec.path)
+                .hint("shorten the title or subtitle, or check the audience's template for fixed content")]);
             }
+            (0, a)
+        }
+    };
+    // The measured cut is usually within a unit or two of the best: try the next unit
+    // first, then bisect.
+    let mut first = true;
+    while hi - known > 1 {
+        let probe = if first { known + 1 } else { known + (hi - known) / 2 };
+        first = false;
+        let a = attempt(probe)?;
+        if fits(&a) {
+            known = probe;
+            best = a;
         } else {
             hi = probe;
         }
-        let known = lo.as_ref().map_or(0, |(k, _)| *k);
-        if hi - known <= 1 && lo.is_some() {
-            break;
-        }
-        probe = if lo.is_none() && probe > 0 {
-            // Too long: scale down by pages, but always make progress.
-            (probe * limit / pages.max(1)).min(probe - 1)
-        } else if hi == n + 1 {
-            // Fits and more remains: grow.
-            (probe * 2).min(n)
-        } else {
-            known + (hi - known) / 2
-        };
-        if lo.is_none() && probe == 0 && hi == 0 {
-            break;
-        }
     }
-    match lo {
-        Some((k, a)) => Ok((a, ranking[k..].to_vec())),
-        None => Err(vec![Diagnostic::new(format!(
-            "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections",
-            spec.stem
-        ))
-        .in_file(&spec.path)
-        .hint("shorten the title or subtitle, or check the audience's template for fixed content")]),
+    Ok((best, ranking[known..].to_vec()))
+}
+
+/// From a layout that runs past the budget: how many of the ranking's first `kept` units
+/// to keep so that the room the dropped ones took covers the overflow. A unit's room runs
+/// from its marker to the next marker; the overflow is what lies past the budget's last
+/// page. Without markers every unit measures zero and everything is cut; the caller then
+/// grows back by bisection.
+fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usize {
+    let markers = a.laid.markers();
+    let page = a.laid.page_height();
+    let end = markers.iter().find(|(k, _)| k == "end").map_or(page * a.laid.pages() as f64, |(_, y)| *y);
+    let mut room: HashMap<&str, f64> = HashMap::new();
+    for w in markers.windows(2) {
+        *room.entry(w[0].0.as_str()).or_default() += w[1].1 - w[0].1;
     }
+    let overflow = end - page * limit as f64;
+    let mut cut = kept;
+    let mut freed = 0.0;
+    while cut > 0 && freed < overflow {
+        cut -= 1;
+        freed += room.get(ranking[cut].key().as_str()).copied().unwrap_or(0.0);
+    }
+    cut.min(kept.saturating_sub(1))
 }
 
 /// Renders every output of one spec in memory.

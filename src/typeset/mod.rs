@@ -6,7 +6,8 @@ use crate::diagnostic::Diagnostic;
 use crate::spec::{Date, PdfStandard as Standard};
 use std::sync::Arc;
 use typst::diag::{Severity, SourceDiagnostic};
-use typst::foundations::{Datetime, Smart};
+use typst::foundations::{Datetime, Element, Selector, Smart, Value};
+use typst::introspection::{Introspector, MetadataElem};
 use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -34,6 +35,34 @@ pub struct Laid {
 impl Laid {
     pub fn pages(&self) -> usize {
         self.document.pages().len()
+    }
+
+    /// The unit markers the templates place (`#metadata("u:<key>")`), in document order,
+    /// each with its position in the flow: points from the top of the first page, pages
+    /// stacked one after the other.
+    pub fn markers(&self) -> Vec<(String, f64)> {
+        let introspector = self.document.introspector();
+        let pages = self.document.pages();
+        let selector = Selector::Elem(Element::of::<MetadataElem>(), None);
+        let mut out: Vec<(String, f64)> = introspector
+            .query(&selector)
+            .iter()
+            .filter_map(|content| {
+                let meta = content.to_packed::<MetadataElem>()?;
+                let Value::Str(text) = &meta.value else { return None };
+                let key = text.strip_prefix("u:")?;
+                let pos = introspector.position(content.location()?)?;
+                let above: f64 = pages[..pos.page.get() - 1].iter().map(|p| p.frame.height().to_pt()).sum();
+                Some((key.to_string(), above + pos.point.y.to_pt()))
+            })
+            .collect();
+        out.sort_by(|a, b| a.1.total_cmp(&b.1));
+        out
+    }
+
+    /// Height of one page (all pages of a brief have the same size).
+    pub fn page_height(&self) -> f64 {
+        self.document.pages().first().map_or(0.0, |p| p.frame.height().to_pt())
     }
 
     /// Exports as PDF. `ident` must be unique per document and stable across builds: it
