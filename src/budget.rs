@@ -122,12 +122,13 @@ pub fn ranking(brief: &Brief, audience: Audience) -> Vec<Unit> {
             r.add(brief.figures.iter().map(|f| Unit::Figure(f.id.clone())));
             r.add([Unit::References]);
         }
-        // Real services and real voices, then how lived experience shaped change.
+        // Real voices and real services from every country, then how lived experience
+        // shaped change. Quotes first: they are short, so each country keeps a voice.
         Audience::Community => {
             let services: Vec<(String, String)> = brief.services.iter().map(|s| (s.country.clone(), s.id.clone())).collect();
             let quotes: Vec<(String, String)> = brief.quotes.iter().map(|q| (q.country.clone(), q.id.clone())).collect();
-            r.add(first_per_country(services.clone()).into_iter().map(Unit::Service));
             r.add(first_per_country(quotes.clone()).into_iter().map(Unit::Quote));
+            r.add(first_per_country(services.clone()).into_iter().map(Unit::Service));
             r.add(key_messages_on(&["named-leaders", "cultural-lever"]));
             r.add(services.into_iter().map(|(_, id)| Unit::Service(id)));
             r.add(quotes.into_iter().map(|(_, id)| Unit::Quote(id)));
@@ -158,7 +159,12 @@ pub fn retain(brief: &Brief, ranking: &[Unit], keep: usize, glossary: &crate::da
     for row in &mut b.matrix {
         row.cells.retain(|c| theme_ids.contains(&c.theme));
     }
-    b.refresh_glossary(glossary);
+    // Passages outside the ranking are ones the template does not print: their words need
+    // no explaining.
+    b.refresh_glossary_over(glossary, |id| {
+        let unit = Unit::Item(id.to_string());
+        ranking.contains(&unit) && kept(unit)
+    });
     b
 }
 

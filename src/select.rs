@@ -683,7 +683,13 @@ impl Brief {
     /// Recomputes the glossary from the text the brief now holds: terms that occur
     /// (ignoring case), abbreviations that occur as words (with their plural `s`).
     pub fn refresh_glossary(&mut self, glossary: &model::Glossary) {
-        let text = self.prose();
+        self.refresh_glossary_over(glossary, |_| true);
+    }
+
+    /// Like `refresh_glossary`, counting only the passages `shown` accepts (by id): a
+    /// template that prints a few of the brief's passages explains only their words.
+    pub fn refresh_glossary_over(&mut self, glossary: &model::Glossary, shown: impl Fn(&str) -> bool) {
+        let text = self.prose(&shown);
         let lower = text.to_lowercase();
         let words: std::collections::HashSet<&str> =
             text.split(|c: char| !c.is_alphanumeric()).map(|w| w.strip_suffix('s').filter(|s| s.len() > 1 && s.chars().all(|c| c.is_uppercase())).unwrap_or(w)).collect();
@@ -695,9 +701,9 @@ impl Brief {
     }
 
     /// All the prose of the brief in one string, to search it.
-    fn prose(&self) -> String {
+    fn prose(&self, shown: &impl Fn(&str) -> bool) -> String {
         let mut out = String::new();
-        for i in &self.items {
+        for i in self.items.iter().filter(|i| shown(&i.id)) {
             out.push_str(&i.text);
             out.push('\n');
         }
