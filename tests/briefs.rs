@@ -67,6 +67,26 @@ fn a_one_country_brief_names_no_other_countrys_services() {
 }
 
 #[test]
+fn no_passage_is_printed_twice_in_a_brief() {
+    // A passage tagged with two themes a template shows in two sections (funding and its
+    // risks, say) must be said once.
+    let dir = tempfile::tempdir().unwrap();
+    for audience in ["minister", "funder", "community"] {
+        let spec = write_spec(dir.path(), audience, &format!("audience: {audience}\ncountries: [wales, ireland]\nthemes: all\n"));
+        ok(&run(&["build", &spec, "--out", path_str(dir.path()), "--emit-source"]));
+        let typ = std::fs::read_to_string(dir.path().join(format!("{audience}.typ"))).unwrap();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for marker in typ.split("#metadata(\"u:item:").skip(1) {
+            *seen.entry(marker.split('"').next().unwrap()).or_default() += 1;
+        }
+        // The minister brief prints options per theme, not passages.
+        assert!(audience == "minister" || !seen.is_empty(), "{audience}: no passages found; has the unit marker changed?");
+        let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.is_empty(), "{audience} prints these passages more than once: {twice:?}");
+    }
+}
+
+#[test]
 fn figures_and_quotes_carry_citations() {
     let data = dataset();
     let dir = tempfile::tempdir().unwrap();
