@@ -211,7 +211,13 @@ pub fn from_yaml(path: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic
         if message.contains("expected a list of") {
             let key = message.split(':').next().unwrap_or("countries");
             let value = message.split('"').nth(1).unwrap_or("wales");
-            Some(format!("write `{key}: [{value}]` for one id, or `{key}: all`"))
+            // A plain YAML value runs on into an indented next line: `wales themes: all`.
+            match value.split_once(char::is_whitespace) {
+                Some((first, _)) => Some(format!(
+                    "YAML read `{value}` as one value: the line after `{key}:` is probably indented; start every key at the left margin, and write `{key}: [{first}]` for one id"
+                )),
+                None => Some(format!("write `{key}: [{value}]` for one id, or `{key}: all`")),
+            }
         } else if message.contains("did not find expected") || message.contains("found unexpected") || message.contains("mapping values are not allowed") {
             Some("a YAML syntax error: look for an unclosed `[` or quote, or a misaligned indent, on this line or an earlier one".into())
         } else {
