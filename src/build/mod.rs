@@ -96,7 +96,6 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
     };
     let fits = |a: &Attempt| a.laid.pages() <= limit;
     // Largest number of units known to fit, with its layout; smallest known not to.
-    // Largest number of units known to fit, with its layout; smallest known not to.
     let mut lo: Option<(usize, Attempt)> = None;
     let mut k = if n <= 48 { n } else { 16 };
     let mut over = loop {
@@ -127,10 +126,27 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
         hi = cut;
         over = b;
     }
-    let (mut known, mut best) = match lo {
-        Some(l) => l,
+    // Grow back from the best fit known: the next unit first (a measured cut is usually
+    // within a unit or two of the best), then bisect. With no fit known, bisect down
+    // towards the fixed sections alone.
+    let mut known = lo.as_ref().map_or(0, |(k, _)| *k);
+    let mut best = lo.map(|(_, a)| a);
+    let mut next_first = best.is_some();
+    while hi - known > 1 {
+        let probe = if next_first { known + 1 } else { known + (hi - known) / 2 };
+        next_first = false;
+        let a = attempt(probe)?;
+        if fits(&a) {
+            known = probe;
+            best = Some(a);
+        } else {
+            hi = probe;
+        }
+    }
+    let best = match best {
+        Some(b) => b,
         None => {
-            let a = attempt(0)?;
+            let a = if hi == 0 { over } else { attempt(0)? };
             if !fits(&a) {
                 return Err(vec![Diagnostic::new(format!(
                     "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
@@ -140,23 +156,9 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
                 .in_file(&spec.path)
                 .hint("shorten the title or subtitle, or check the audience's template for fixed content")]);
             }
-            (0, a)
+            a
         }
     };
-    // The measured cut is usually within a unit or two of the best: try the next unit
-    // first, then bisect.
-    let mut first = true;
-    while hi - known > 1 {
-        let probe = if first { known + 1 } else { known + (hi - known) / 2 };
-        first = false;
-        let a = attempt(probe)?;
-        if fits(&a) {
-            known = probe;
-            best = a;
-        } else {
-            hi = probe;
-        }
-    }
     Ok((best, ranking[known..].to_vec()))
 }
 
