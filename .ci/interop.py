@@ -144,10 +144,14 @@ def check_pdf(stem, pdf: Path, spec: str):
         m = re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", line)
         if not m or m.group(1) != "yes":
             fail(stem, "pdffonts", f"font not embedded: {line}")
-    # pdfinfo's stderr is not checked: poppler 22.12 prints "Suspects object is wrong type
-    # (boolean)" for `/MarkInfo << /Suspects false >>`, a boolean as the PDF spec asks (its
-    # check accepts only `true`). qpdf --check above is the syntax check.
-    info = dict(line.split(":", 1) for line in run(["pdfinfo", str(pdf)]).stdout.splitlines() if ":" in line)
+    r = run(["pdfinfo", str(pdf)])
+    # Poppler (up to 25.11) prints this for `/MarkInfo << /Suspects false >>`, a boolean as
+    # the PDF spec asks: its check accepts only `true`. Any other complaint fails.
+    known = "Syntax Error: Suspects object is wrong type (boolean)"
+    other = [line for line in r.stderr.splitlines() if line.strip() and line != known]
+    if other:
+        fail(stem, "pdfinfo", "\n".join(other))
+    info = dict(line.split(":", 1) for line in r.stdout.splitlines() if ":" in line)
     info = {k.strip(): v.strip() for k, v in info.items()}
     if title and info.get("Title") != title:
         fail(stem, "pdfinfo", f"Title is {info.get('Title')!r}, spec says {title!r}")
