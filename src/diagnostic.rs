@@ -211,12 +211,16 @@ pub fn from_yaml(path: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic
         if message.contains("expected a list of") {
             let key = message.split(':').next().unwrap_or("countries");
             let value = message.split('"').nth(1).unwrap_or("wales");
-            // A plain YAML value runs on into an indented next line: `wales themes: all`.
-            match value.split_once(char::is_whitespace) {
-                Some((first, _)) => Some(format!(
-                    "YAML read `{value}` as one value: the line after `{key}:` is probably indented; start every key at the left margin, and write `{key}: [{first}]` for one id"
-                )),
-                None => Some(format!("write `{key}: [{value}]` for one id, or `{key}: all`")),
+            let line = err.location().and_then(|l| text.lines().nth(l.line().saturating_sub(1))).unwrap_or("");
+            let words: Vec<&str> = value.split_whitespace().collect();
+            if words.len() > 1 && !line.contains(value) {
+                // A plain YAML value ran on into an indented next line (`wales` + `themes: all`).
+                Some(format!(
+                    "YAML read `{value}` as one value: the line after `{key}:` is probably indented; start every key at the left margin, and write `{key}: [{}]` for one id",
+                    words[0]
+                ))
+            } else {
+                Some(format!("write `{key}: [{}]`, or `{key}: all`", words.join(", ")))
             }
         } else if message.contains("did not find expected") || message.contains("found unexpected") || message.contains("mapping values are not allowed") {
             Some("a YAML syntax error: look for an unclosed `[` or quote, or a misaligned indent, on this line or an earlier one".into())
