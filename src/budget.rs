@@ -109,26 +109,34 @@ pub fn ranking(brief: &Brief, audience: Audience) -> Vec<Unit> {
         }
         // The money story, then the numbers and what services achieved, then the risks.
         Audience::Funder => {
+            // Every country's money story first: its first funding passage (a key message
+            // where it has one), so no selected country is missing from the funding section.
+            let mut funding: Vec<&crate::select::TaggedItem> = brief.items.iter().filter(|i| tagged(&i.themes, &["funding"])).collect();
+            funding.sort_by_key(|i| i.kind != "key-message");
+            r.add(first_per_country(funding.iter().map(|i| (i.country.clone(), i.id.clone())).collect()).into_iter().map(Unit::Item));
             r.add(key_messages_on(&["funding"]));
             r.add(headline(8));
             r.add(brief.series.iter().map(|s| Unit::Series(s.id.clone())));
-            r.add(key_messages_on(&["vulnerability", "tokenism"]));
+            let risks = |key_only: bool| {
+                brief.items.iter().filter(|i| i.tags.iter().any(|t| t == "risk") && (!key_only || i.kind == "key-message")).map(|i| Unit::Item(i.id.clone())).collect::<Vec<_>>()
+            };
+            r.add(risks(true));
             let services: Vec<(String, String)> = brief.services.iter().map(|s| (s.country.clone(), s.id.clone())).collect();
             r.add(first_per_country(services.clone()).into_iter().map(Unit::Service));
             r.add(headline(usize::MAX));
             r.add(passages_on(&["funding"]));
             r.add(services.into_iter().map(|(_, id)| Unit::Service(id)));
-            r.add(passages_on(&["vulnerability", "tokenism"]));
+            r.add(risks(false));
             r.add(brief.figures.iter().map(|f| Unit::Figure(f.id.clone())));
             r.add([Unit::References]);
         }
-        // Real voices and real services from every country, then how lived experience
-        // shaped change. Quotes first: they are short, so each country keeps a voice.
+        // A real service and a real voice from every country, then how lived experience
+        // shaped change.
         Audience::Community => {
             let services: Vec<(String, String)> = brief.services.iter().map(|s| (s.country.clone(), s.id.clone())).collect();
             let quotes: Vec<(String, String)> = brief.quotes.iter().map(|q| (q.country.clone(), q.id.clone())).collect();
-            r.add(first_per_country(quotes.clone()).into_iter().map(Unit::Quote));
             r.add(first_per_country(services.clone()).into_iter().map(Unit::Service));
+            r.add(first_per_country(quotes.clone()).into_iter().map(Unit::Quote));
             r.add(key_messages_on(&["named-leaders", "cultural-lever"]));
             r.add(services.into_iter().map(|(_, id)| Unit::Service(id)));
             r.add(quotes.into_iter().map(|(_, id)| Unit::Quote(id)));
@@ -140,7 +148,7 @@ pub fn ranking(brief: &Brief, audience: Audience) -> Vec<Unit> {
 
 /// The brief with only the first `keep` units of `ranking` (plus everything that is not a
 /// unit for this audience, which its template does not show).
-pub fn retain(brief: &Brief, ranking: &[Unit], keep: usize, glossary: &crate::data::model::Glossary) -> Brief {
+pub fn retain(brief: &Brief, ranking: &[Unit], keep: usize) -> Brief {
     let dropped: HashSet<&Unit> = ranking[keep.min(ranking.len())..].iter().collect();
     let kept = |u: Unit| !dropped.contains(&u);
     let mut b = brief.clone();
@@ -159,12 +167,6 @@ pub fn retain(brief: &Brief, ranking: &[Unit], keep: usize, glossary: &crate::da
     for row in &mut b.matrix {
         row.cells.retain(|c| theme_ids.contains(&c.theme));
     }
-    // Passages outside the ranking are ones the template does not print: their words need
-    // no explaining.
-    b.refresh_glossary_over(glossary, |id| {
-        let unit = Unit::Item(id.to_string());
-        ranking.contains(&unit) && kept(unit)
-    });
     b
 }
 

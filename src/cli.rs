@@ -29,6 +29,9 @@ pub struct BuildArgs {
     /// Briefs built at once (default: the number of cores).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Treat editorial warnings as errors: such a brief fails and nothing is written for it.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -22,7 +22,7 @@ fn request(args: &BuildArgs, data: &Path, templates: &Path, force: bool) -> Requ
         specs: args.specs.clone(),
         data: data.to_path_buf(),
         templates: templates.to_path_buf(),
-        options: Options { out: args.out.clone(), emit_source: args.emit_source },
+        options: Options { out: args.out.clone(), emit_source: args.emit_source, strict: args.strict },
         jobs: args.jobs.unwrap_or(cores).max(1),
         force,
     }

@@ -4,8 +4,18 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Errors stop a brief; warnings (editorial findings, Typst warnings) are shown and the
+/// brief is still written, unless `--strict` makes them errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub file: Option<PathBuf>,
     /// 1-based line and column (in characters).
     pub line: Option<usize>,
@@ -20,6 +30,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             file: None,
             line: None,
             col: None,
@@ -28,6 +39,10 @@ impl Diagnostic {
             source_line: None,
             hint: None,
         }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::new(message) }
     }
 
     pub fn in_file(mut self, file: &Path) -> Self {
@@ -61,7 +76,10 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: ")?;
+        match self.severity {
+            Severity::Error => write!(f, "error: ")?,
+            Severity::Warning => write!(f, "warning: ")?,
+        }
         if let Some(file) = &self.file {
             write!(f, "{}", file.display())?;
             if let Some(line) = self.line {

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod data;
 pub mod diagnostic;
 pub mod docx;
+pub mod editorial;
 pub mod render;
 pub mod select;
 pub mod spec;

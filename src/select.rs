@@ -54,12 +54,18 @@ pub struct Meta {
     pub keywords: Vec<String>,
     pub all_countries: bool,
     pub all_themes: bool,
-    /// "Wales and Ireland", "all 7 countries".
+    /// Every selected place by name, in a sentence: "Wales and Ireland", "British Columbia
+    /// (Canada), Denmark, … and Wales".
     pub countries_label: String,
-    /// "funding and vulnerability and protection", "all 12 themes".
+    /// How many places are selected, as a word where prose would use one ("seven").
+    pub countries_count: usize,
+    pub countries_count_word: String,
+    /// The selected themes' names in a sentence: "funding, vulnerability and named leaders".
     pub themes_label: String,
+    pub themes_count: usize,
     /// How many chapters the report has (not how many are selected).
     pub total_countries: usize,
+    pub total_countries_word: String,
     pub brand: BrandView,
 }
 
@@ -109,6 +115,8 @@ pub struct TaggedItem {
     /// The text's first sentence, verbatim (for briefs that quote only the gist).
     pub first_sentence: String,
     pub themes: Vec<String>,
+    /// Editorial tags from the dataset (`risk`, ...).
+    pub tags: Vec<String>,
     pub country: String,
     pub country_name: String,
     pub short_name: String,
@@ -142,8 +150,13 @@ pub struct FigureView {
     pub approx: Option<Approx>,
     pub unit: String,
     pub measure: String,
+    /// The measure without a leading repeat of the unit, for printing right after the
+    /// number and unit ("65 recommendations" / "made by the Royal Commission").
+    pub detail: String,
     pub when: Option<String>,
     pub place: String,
+    /// Where and when, leaving out a place the measure already names: "Wales, 2024".
+    pub location: String,
     pub country: String,
     pub country_name: String,
     pub service: Option<String>,
@@ -168,11 +181,15 @@ pub struct ServiceView {
     pub id: String,
     pub name: String,
     pub place: String,
+    /// The place does not lie in the chapter's country as named (the report describes a
+    /// service from elsewhere in that chapter): templates say so rather than leave it
+    /// unexplained.
+    pub elsewhere: bool,
     pub points: Vec<String>,
     pub country: String,
     pub country_name: String,
     pub themes: Vec<String>,
-    /// The service's own figures (whatever their themes).
+    /// The service's own figures that its points do not already state.
     pub figures: Vec<FigureView>,
     pub cite: String,
 }
@@ -283,7 +300,7 @@ fn figure_number(f: &model::Figure) -> String {
 
 fn figure_phrase(f: &model::Figure) -> String {
     let n = format_number(f.value);
-    let n = if f.unit == "%" { format!("{n}%") } else { format!("{n} {}", f.unit) };
+    let n = if f.unit == "%" { format!("{n}%") } else { format!("{n} {}", unit_for(f.value, &f.unit)) };
     match f.approx {
         Some(Approx::MoreThan) => format!("more than {n}"),
         Some(Approx::About) => format!("about {n}"),
@@ -299,6 +316,90 @@ fn join_names(names: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// "Named leaders" → "named leaders" inside a sentence; "NHS roles" stays as it is.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => a.to_lowercase().chain(s.chars().skip(1)).collect(),
+        _ => s.to_string(),
+    }
+}
+
+/// Whether `text` names `place` or the first part of it ("Victoria" of "Victoria, Australia").
+fn mentions(text: &str, place: &str) -> bool {
+    let text = text.to_lowercase();
+    let place = place.to_lowercase();
+    text.contains(&place) || place.split(", ").next().is_some_and(|head| !head.is_empty() && text.contains(head))
+}
+
+/// The measure without a leading repeat of the unit ("peer workers in X" after "90 peer
+/// workers" becomes "in X"); the whole measure when nothing would be left.
+fn detail(measure: &str, unit: &str) -> String {
+    let lower = measure.to_lowercase();
+    let unit = unit.to_lowercase();
+    let singular = unit.strip_suffix('s').unwrap_or(&unit).to_string();
+    for u in [unit.as_str(), singular.as_str()] {
+        if !u.is_empty() && lower.starts_with(u) && lower[u.len()..].starts_with([' ', ',']) {
+            let rest = measure[u.len()..].trim_start_matches([' ', ',']).trim();
+            if rest.split_whitespace().count() >= 2 {
+                return rest.to_string();
+            }
+        }
+    }
+    measure.to_string()
+}
+
+/// A unit as printed after its number: "1 health board", "7 health boards".
+fn unit_for(value: f64, unit: &str) -> String {
+    if value == 1.0
+        && let Some(one) = unit.strip_suffix('s')
+        && !unit.ends_with("ss")
+    {
+        return one.to_string();
+    }
+    unit.to_string()
+}
+
+const NUMBER_WORDS: [&str; 21] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+    "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+];
+
+/// A number in words where English prose would write it so ("seven", but "34").
+pub fn number_word(n: usize) -> String {
+    NUMBER_WORDS.get(n).filter(|_| n <= 12).map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+/// Whether `text` already states the figure's value (as digits or, for small whole
+/// numbers, as a word).
+fn states(text: &str, f: &model::Figure) -> bool {
+    let plain = text.replace(',', "");
+    let digits = if f.value.fract() == 0.0 { format!("{}", f.value as i64) } else { format!("{}", f.value) };
+    let word = (f.value.fract() == 0.0 && (0.0..=20.0).contains(&f.value)).then(|| NUMBER_WORDS[f.value as usize]);
+    plain
+        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .map(|t| t.trim_end_matches('.').to_lowercase())
+        .any(|t| t == digits || word.is_some_and(|w| t == w))
+}
+
+/// Two records of one fact (the report states some figures twice, in different words):
+/// the same place, value and date, counting the same kind of thing.
+fn same_fact(a: &FigureView, b: &FigureView) -> bool {
+    let head = |u: &str| u.split_whitespace().last().map(|w| w.trim_end_matches('s').to_lowercase()).unwrap_or_default();
+    a.country == b.country && a.value == b.value && a.when == b.when && head(&a.unit) == head(&b.unit)
+}
+
+/// Keeps the first record of each fact.
+fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
+    let mut out: Vec<FigureView> = Vec::new();
+    for f in figures {
+        if !out.iter().any(|g| same_fact(g, &f)) {
+            out.push(f);
+        }
+    }
+    out
 }
 
 /// How well a figure serves as a headline: outcomes (percentages), where a series ended,
@@ -359,10 +460,19 @@ impl Selector<'_> {
             phrase: figure_phrase(f),
             value: f.value,
             approx: f.approx,
-            unit: f.unit.clone(),
+            unit: unit_for(f.value, &f.unit),
             measure: f.measure.clone(),
+            detail: detail(&f.measure, &f.unit),
             when: f.when.clone(),
             place: f.place.clone(),
+            location: {
+                let mut parts: Vec<&str> = Vec::new();
+                if !mentions(&f.measure, &f.place) {
+                    parts.push(&f.place);
+                }
+                parts.extend(f.when.as_deref());
+                parts.join(", ")
+            },
             country: c.id.clone(),
             country_name: c.name.clone(),
             service: f.service.clone(),
@@ -380,9 +490,13 @@ impl Selector<'_> {
             .collect()
     }
 
+    /// Passages on the selected themes. One that opens by pointing back at the passage
+    /// before it (tagged `follows`) cannot stand alone in a brief and is left out; a lead
+    /// that the text itself begins with is not printed twice.
     fn items(&self, c: &Country, out: &mut Vec<TaggedItem>) {
-        let mut push = |kind: &str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], page: Option<u32>| {
-            if self.on_theme(themes) {
+        let mut push = |kind: &str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
+            if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
+                let lead = lead.filter(|l| !text.to_lowercase().starts_with(&l.to_lowercase()));
                 out.push(TaggedItem {
                     kind: kind.to_string(),
                     id: id.to_string(),
@@ -390,6 +504,7 @@ impl Selector<'_> {
                     text: text.to_string(),
                     first_sentence: first_sentence(text),
                     themes: themes.to_vec(),
+                    tags: tags.to_vec(),
                     country: c.id.clone(),
                     country_name: c.name.clone(),
                     short_name: c.short_name.clone(),
@@ -398,19 +513,22 @@ impl Selector<'_> {
             }
         };
         for k in &c.key_messages {
-            push("key-message", "key-messages", &k.id, Some(&k.lead), &k.text, &k.themes, k.page);
+            push("key-message", "key-messages", &k.id, Some(&k.lead), &k.text, &k.themes, &k.tags, k.page);
         }
         for i in &c.context {
-            push("context", "context", &i.id, None, &i.text, &i.themes, i.page);
+            push("context", "context", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
+        }
+        for t in &c.timeline {
+            push("timeline", "context", &t.id, Some(&t.when), &t.event, &t.themes, &[], t.page);
         }
         for i in c.enablers.iter().flat_map(|g| &g.items) {
-            push("enabler", "enablers", &i.id, None, &i.text, &i.themes, i.page);
+            push("enabler", "enablers", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
         }
         for i in &c.findings {
-            push("finding", "findings", &i.id, None, &i.text, &i.themes, i.page);
+            push("finding", "findings", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
         }
         for i in &c.lessons {
-            push("lesson", "findings", &i.id, None, &i.text, &i.themes, i.page);
+            push("lesson", "findings", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
         }
     }
 
@@ -498,19 +616,14 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
             id: s.id.clone(),
             name: s.name.clone(),
             place: s.place.clone(),
+            elsewhere: !mentions(&s.place, &c.name) && !mentions(&s.place, &c.short_name),
             points: s.points.clone(),
             country: c.id.clone(),
             country_name: c.name.clone(),
             themes: s.themes.clone(),
             figures: {
-                // A service's figure is sometimes recorded twice (where the chapter states it twice).
-                let mut figs: Vec<FigureView> = Vec::new();
-                for f in c.figures.iter().filter(|f| f.service.as_deref() == Some(&s.id)).map(|f| sel.figure(c, f)) {
-                    if !figs.iter().any(|g| g.number == f.number && g.unit == f.unit) {
-                        figs.push(f);
-                    }
-                }
-                figs
+                let points = s.points.join(" ");
+                distinct(c.figures.iter().filter(|f| f.service.as_deref() == Some(&s.id) && !states(&points, f)).map(|f| sel.figure(c, f)).collect())
             },
             cite: sel.cite(c, "services", s.page),
         }));
@@ -522,6 +635,7 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
             country_name: c.name.clone(),
         }));
     }
+    let figures = distinct(figures);
     let series = sel.series(&chosen);
     // A headline strip needs a few figures even when the themes tag fewer: then the
     // selected countries' other figures fill it, after the on-theme ones.
@@ -568,8 +682,10 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
         })
         .collect();
 
-    let country_names: Vec<String> = chosen.iter().map(|c| c.name.clone()).collect();
-    let theme_names: Vec<String> = themes.iter().map(|t| t.name.to_lowercase()).collect();
+    // "British Columbia, Canada" reads as two places in a list: "British Columbia (Canada)".
+    let country_names: Vec<String> =
+        chosen.iter().map(|c| c.name.split_once(", ").map_or_else(|| c.name.clone(), |(a, b)| format!("{a} ({b})"))).collect();
+    let theme_names: Vec<String> = themes.iter().map(|t| lower_first(&t.name)).collect();
     let all_countries = spec.countries == Selection::All;
     let all_themes = spec.themes == Selection::All;
     let mut keywords = vec!["peer support".to_string(), "mental health".to_string(), spec.audience.id().to_string()];
@@ -582,13 +698,14 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
         _ => "References".to_string(),
     };
 
-    let mut brief = Brief {
+    Brief {
         meta: Meta {
             stem: spec.stem.clone(),
-            title: spec.title.clone(),
+            title: spec.title.clone().unwrap_or_default(),
             subtitle: spec.subtitle.clone(),
             organisation: spec.organisation.clone(),
-            author: spec.organisation.clone().unwrap_or_else(|| "briefgen".to_string()),
+            // Without an organisation the brief names no author rather than a made-up one.
+            author: spec.organisation.clone().unwrap_or_default(),
             date: spec.date.long(),
             date_iso: spec.date.iso(),
             year: spec.date.year,
@@ -600,9 +717,13 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
             keywords,
             all_countries,
             all_themes,
-            countries_label: if all_countries { format!("all {} countries", chosen.len()) } else { join_names(&country_names) },
-            themes_label: if all_themes { format!("all {} themes", themes.len()) } else { join_names(&theme_names) },
+            countries_label: join_names(&country_names),
+            countries_count: chosen.len(),
+            countries_count_word: number_word(chosen.len()),
+            themes_label: join_names(&theme_names),
+            themes_count: themes.len(),
             total_countries: data.countries.len(),
+            total_countries_word: number_word(data.countries.len()),
             brand: BrandView {
                 colour: spec.brand.colour.clone(),
                 accent: spec.brand.accent.clone(),
@@ -637,9 +758,7 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
         references,
         glossary: Vec::new(),
         matrix,
-    };
-    brief.refresh_glossary(&data.glossary);
-    brief
+    }
 }
 
 /// Figures ranked for a headline strip: by score, then spread so each country gets one
@@ -655,11 +774,10 @@ fn headline(figures: &[FigureView], series: &[SeriesView]) -> Vec<FigureView> {
         ranked = figures.iter().enumerate().map(|(i, f)| (headline_score(f, last_of_series(f)), i, f)).collect();
     }
     ranked.sort_by_key(|(score, i, _)| (-score, *i));
-    let mut seen = Vec::new();
+    let mut seen: Vec<&FigureView> = Vec::new();
     ranked.retain(|(_, _, f)| {
-        let key = (f.number.clone(), f.unit.clone(), f.place.clone());
-        let fresh = !seen.contains(&key);
-        seen.push(key);
+        let fresh = !seen.iter().any(|g| same_fact(g, f) || g.number == f.number && g.unit == f.unit && g.place == f.place);
+        seen.push(f);
         fresh
     });
     // Round-robin over countries, keeping the score order within each round.
@@ -679,56 +797,20 @@ fn headline(figures: &[FigureView], series: &[SeriesView]) -> Vec<FigureView> {
     out
 }
 
-impl Brief {
-    /// Recomputes the glossary from the text the brief now holds: terms that occur
-    /// (ignoring case), abbreviations that occur as words (with their plural `s`).
-    pub fn refresh_glossary(&mut self, glossary: &model::Glossary) {
-        self.refresh_glossary_over(glossary, |_| true);
-    }
-
-    /// Like `refresh_glossary`, counting only the passages `shown` accepts (by id): a
-    /// template that prints a few of the brief's passages explains only their words.
-    pub fn refresh_glossary_over(&mut self, glossary: &model::Glossary, shown: impl Fn(&str) -> bool) {
-        let text = self.prose(&shown);
-        let lower = text.to_lowercase();
-        let words: std::collections::HashSet<&str> =
-            text.split(|c: char| !c.is_alphanumeric()).map(|w| w.strip_suffix('s').filter(|s| s.len() > 1 && s.chars().all(|c| c.is_uppercase())).unwrap_or(w)).collect();
-        let mut out: Vec<model::Term> =
-            glossary.terms.iter().filter(|t| !t.gloss.trim().is_empty() && lower.contains(&t.term.to_lowercase())).cloned().collect();
-        out.extend(glossary.acronyms.iter().filter(|t| words.contains(t.term.as_str())).cloned());
-        out.sort_by_key(|t| t.term.to_lowercase());
-        self.glossary = out;
-    }
-
-    /// All the prose of the brief in one string, to search it.
-    fn prose(&self, shown: &impl Fn(&str) -> bool) -> String {
-        let mut out = String::new();
-        for i in self.items.iter().filter(|i| shown(&i.id)) {
-            out.push_str(&i.text);
-            out.push('\n');
-        }
-        for s in &self.services {
-            out.push_str(&s.name);
-            out.push('\n');
-            out.push_str(&s.points.join("\n"));
-            out.push('\n');
-        }
-        for q in &self.quotes {
-            out.push_str(&q.text);
-            out.push('\n');
-        }
-        for t in &self.themes {
-            out.push_str(&t.summary);
-            for e in &t.examples {
-                out.push_str(&e.text);
-            }
-        }
-        for f in &self.figures {
-            out.push_str(&f.measure);
-            out.push_str(&f.place);
-        }
-        out
-    }
+/// The glossary entries a printed text needs: terms that occur in it (ignoring case) and
+/// abbreviations that occur as words (or with a plural `s`). `text` is what the brief
+/// prints outside its glossary, so nothing is explained that is not on the page.
+pub fn glossary_for(text: &str, glossary: &model::Glossary) -> Vec<model::Term> {
+    let lower = text.to_lowercase();
+    let words: std::collections::HashSet<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|w| w.strip_suffix('s').filter(|s| s.len() > 1 && s.chars().all(|c| c.is_uppercase())).unwrap_or(w))
+        .collect();
+    let mut out: Vec<model::Term> =
+        glossary.terms.iter().filter(|t| !t.gloss.trim().is_empty() && lower.contains(&t.term.to_lowercase())).cloned().collect();
+    out.extend(glossary.acronyms.iter().filter(|t| !t.gloss.trim().is_empty() && words.contains(t.term.as_str())).cloned());
+    out.sort_by_key(|t| t.term.to_lowercase());
+    out
 }
 
 #[cfg(test)]

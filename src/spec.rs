@@ -34,14 +34,6 @@ impl Audience {
             Audience::Community => "Community groups and people with lived experience",
         }
     }
-
-    pub fn default_title(self) -> &'static str {
-        match self {
-            Audience::Minister => "Peer support: what Scotland can learn",
-            Audience::Funder => "Investing in peer support: lessons from seven systems",
-            Audience::Community => "Peer support around the world: what works",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -330,7 +322,8 @@ pub struct Spec {
     pub path: PathBuf,
     /// The file stem: names the outputs.
     pub stem: String,
-    pub title: String,
+    /// The spec's own title; without one, the audience's `title.j2` writes it from the selection.
+    pub title: Option<String>,
     pub subtitle: Option<String>,
     pub organisation: Option<String>,
     pub date: Date,
@@ -417,7 +410,7 @@ impl Spec {
         Ok(Spec {
             path: path.to_path_buf(),
             stem,
-            title: raw.title.unwrap_or_else(|| raw.audience.default_title().to_string()),
+            title: raw.title,
             subtitle: raw.subtitle,
             organisation: raw.organisation,
             date: date.expect("checked above"),

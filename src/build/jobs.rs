@@ -50,6 +50,8 @@ pub struct Record {
     pub milliseconds: u128,
     /// What the page budget left out.
     pub dropped: Vec<String>,
+    /// Editorial findings (see `editorial`): what a reader would correct.
+    pub warnings: Vec<crate::editorial::Finding>,
     pub errors: Vec<String>,
 }
 
@@ -81,6 +83,7 @@ fn spec_key(m: &mut Manifest, path: &Path, req: &Request) -> Option<String> {
     };
     k.part("date", &date);
     k.part("emit-source", &req.options.emit_source.to_string());
+    k.part("strict", &req.options.strict.to_string());
     if let Some(logo) = raw.get("brand").and_then(|b| b.get("logo")).and_then(|l| l.as_str()) {
         let logo = path.parent().unwrap_or(Path::new(".")).join(logo);
         k.part("logo", &m.file_hash(&logo));
@@ -133,6 +136,7 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
                     pages: Some(e.pages),
                     milliseconds: start.elapsed().as_millis(),
                     dropped: Vec::new(),
+                    warnings: Vec::new(),
                     errors: Vec::new(),
                 };
                 report(&record, summary.records.len() + 1, total);
@@ -171,6 +175,7 @@ fn build_all(
         pages: None,
         milliseconds: 0,
         dropped: Vec::new(),
+        warnings: Vec::new(),
         errors: errors.iter().map(ToString::to_string).collect(),
     };
     let ctx = match shared {
@@ -240,6 +245,7 @@ fn build_all(
                         pages: Some(built.pages),
                         milliseconds: built.millis,
                         dropped: built.dropped.iter().map(ToString::to_string).collect(),
+                        warnings: built.findings.clone(),
                         errors: Vec::new(),
                     }
                 }
@@ -283,6 +289,10 @@ impl Progress {
                 let pages = r.pages.map(|p| format!(", {p} page{}", if p == 1 { "" } else { "s" })).unwrap_or_default();
                 let files: Vec<String> = r.outputs.iter().map(|o| format!("{} ({} KB)", o.path.display(), o.bytes.div_ceil(1024))).collect();
                 let mut s = format!("built {name}{pages} in {} ms: {}", r.milliseconds, files.join(", "));
+                for w in &r.warnings {
+                    let page = if w.page > 0 { format!("page {}: ", w.page) } else { String::new() };
+                    s.push_str(&format!("\n  warning: {page}{} [{}]\n    “{}”", w.message, w.check, w.text));
+                }
                 if !r.dropped.is_empty() {
                     s.push_str(&format!("\n  left out to fit the page budget:\n    {}", crate::budget::describe(&r.dropped).replace("; ", "\n    ")));
                 }

@@ -7,7 +7,8 @@ pub mod jobs;
 pub mod manifest;
 
 use crate::data::Dataset;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::editorial;
 use crate::render::Renderer;
 use crate::select::{self, Brief};
 use crate::spec::{Format, Spec};
@@ -23,11 +24,17 @@ use std::time::Instant;
 pub struct Options {
     pub out: PathBuf,
     pub emit_source: bool,
+    /// Editorial findings fail the brief instead of warning.
+    pub strict: bool,
 }
 
 /// Everything one process shares between briefs.
 pub struct Context {
     pub data: Dataset,
+    /// The dataset's proper nouns and abbreviations, for the editorial check.
+    pub vocabulary: editorial::Vocabulary,
+    /// The dataset's passages, normalised for the editorial check's repeat test.
+    pub passages: Vec<String>,
     pub renderer: Renderer,
     pub typst: Arc<Shared>,
 }
@@ -39,7 +46,9 @@ impl Context {
         let typst = Shared::new(templates).map_err(|e| {
             vec![Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]
         })?;
-        Ok(Context { data, renderer, typst })
+        let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
+        let passages = data.running_texts().into_iter().map(editorial::normalise).collect();
+        Ok(Context { data, vocabulary, passages, renderer, typst })
     }
 
     /// Like `new`, reusing an already loaded font store (`watch` keeps one for its lifetime).
@@ -47,7 +56,9 @@ impl Context {
         let data = Dataset::load_checked(data_dir)?;
         let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
         typst.forget_files();
-        Ok(Context { data, renderer, typst })
+        let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
+        let passages = data.running_texts().into_iter().map(editorial::normalise).collect();
+        Ok(Context { data, vocabulary, passages, renderer, typst })
     }
 }
 
@@ -63,6 +74,8 @@ pub struct Built {
     pub pages: usize,
     /// What the page budget made us leave out, most important first.
     pub dropped: Vec<Unit>,
+    /// What the editorial check found in the laid-out brief.
+    pub findings: Vec<editorial::Finding>,
     pub millis: u128,
 }
 
@@ -86,15 +99,22 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
     let ranking = budget::ranking(full, spec.audience);
     let n = ranking.len();
     let attempt = |keep: usize| -> Result<Attempt, Vec<Diagnostic>> {
-        let brief = budget::retain(full, &ranking, keep, &ctx.data.glossary);
-        let source = ctx.renderer.typst(&brief).map_err(|e| vec![e])?;
+        let mut brief = budget::retain(full, &ranking, keep);
+        let source = typst_source(ctx, &mut brief)?;
         let laid = layout(ctx, &brief, spec, source.clone())?;
         // Candidates share little layout work; keeping their memoised results only grows
         // memory (150 MB for seven countries' funder brief without this).
         typst::comemo::evict(1);
         Ok(Attempt { brief, source, laid })
     };
-    let fits = |a: &Attempt| a.laid.pages() <= limit;
+    // A last page that holds almost nothing (a stray quote, two references) reads as a
+    // mistake, and so does a footnote Typst could not keep on its marker's page (inside a
+    // list it cannot move the line): such a candidate does not fit either, and the search
+    // goes on to one unit less, which lays the page out differently.
+    let fits = |a: &Attempt| {
+        let text = a.laid.text();
+        a.laid.pages() <= limit && !editorial::sparse_last(&text) && text.footnotes.iter().all(|(m, n, _)| m == n)
+    };
     // Largest number of units known to fit, with its layout; smallest known not to.
     let mut lo: Option<(usize, Attempt)> = None;
     let mut k = if n <= 48 { n } else { 16 };
@@ -147,7 +167,7 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
         Some(b) => b,
         None => {
             let a = if hi == 0 { over } else { attempt(0)? };
-            if !fits(&a) {
+            if a.laid.pages() > limit {
                 return Err(vec![Diagnostic::new(format!(
                     "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
                     spec.stem,
@@ -160,6 +180,18 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
         }
     };
     Ok((best, ranking[known..].to_vec()))
+}
+
+/// The brief's Typst source. Its glossary explains the words the rest of the brief prints:
+/// rendered once without a glossary, the source shows what that is (footnotes aside).
+fn typst_source(ctx: &Context, brief: &mut Brief) -> Result<String, Vec<Diagnostic>> {
+    brief.glossary.clear();
+    let bare = ctx.renderer.typst(brief).map_err(|e| vec![e])?;
+    brief.glossary = select::glossary_for(&crate::render::escape::typst_prose(&bare), &ctx.data.glossary);
+    if brief.glossary.is_empty() {
+        return Ok(bare);
+    }
+    ctx.renderer.typst(brief).map_err(|e| vec![e])
 }
 
 /// From a layout that runs past the budget: how many of the ranking's first `kept` units
@@ -175,7 +207,10 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
     for w in markers.windows(2) {
         *room.entry(w[0].0.as_str()).or_default() += w[1].1 - w[0].1;
     }
-    let overflow = end - page * limit as f64;
+    // Past the budget, or (for a candidate that spills onto a nearly empty last page) past
+    // the page before it.
+    let target = if a.laid.pages() <= limit { a.laid.pages().saturating_sub(1) } else { limit };
+    let overflow = end - page * target as f64;
     let mut cut = kept;
     let mut freed = 0.0;
     while cut > 0 && freed < overflow {
@@ -188,10 +223,17 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
 /// Renders every output of one spec in memory.
 pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
     let start = Instant::now();
-    let full = select::select(spec, &ctx.data);
+    let mut full = select::select(spec, &ctx.data);
+    if spec.title.is_none() {
+        full.meta.title = ctx.renderer.title(&full).map_err(|e| vec![e])?;
+    }
     // The PDF layout decides what fits; the DOCX carries the same content.
     let result = fit(ctx, spec, &full);
     let outcome = result.and_then(|(attempt, dropped)| {
+        let findings = review(ctx, &attempt);
+        if opts.strict && !findings.is_empty() {
+            return Err(findings.iter().map(|f| finding_diagnostic(spec, f, Severity::Error)).collect());
+        }
         let mut outputs = Vec::new();
         let out = |ext: &str| opts.out.join(format!("{}.{ext}", spec.stem));
         if opts.emit_source {
@@ -206,12 +248,33 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
             let bytes = attempt.laid.pdf(spec.date, &ident, spec.pdf_standard)?;
             outputs.push(Output { path: out("pdf"), bytes });
         }
-        Ok(Built { spec: spec.clone(), outputs, pages: attempt.laid.pages(), dropped, millis: start.elapsed().as_millis() })
+        Ok(Built { spec: spec.clone(), outputs, pages: attempt.laid.pages(), dropped, findings, millis: start.elapsed().as_millis() })
     });
     // Memoised layout results only help within one brief; dropping them keeps memory
     // flat over many briefs.
     typst::comemo::evict(0);
     outcome
+}
+
+/// Reads the laid-out brief as a reader would (see `editorial`).
+fn review(ctx: &Context, attempt: &Attempt) -> Vec<editorial::Finding> {
+    let places = attempt.brief.countries.iter().map(|c| vec![c.name.clone(), c.short_name.clone()]).collect();
+    let expect = editorial::Expect {
+        places,
+        terms: &ctx.data.glossary.terms,
+        acronyms: &ctx.data.glossary.acronyms,
+        vocabulary: &ctx.vocabulary,
+        passages: &ctx.passages,
+    };
+    editorial::check(&attempt.laid.text(), &expect)
+}
+
+/// An editorial finding as a diagnostic naming the brief and the page.
+pub fn finding_diagnostic(spec: &Spec, f: &editorial::Finding, severity: Severity) -> Diagnostic {
+    let page = if f.page > 0 { format!("page {}: ", f.page) } else { String::new() };
+    let mut d = Diagnostic::new(format!("{}: {page}{} [{}]\n    “{}”", spec.stem, f.message, f.check, f.text)).in_file(&spec.path);
+    d.severity = severity;
+    d
 }
 
 /// The brand colours, as `sys.inputs` for the templates.

@@ -52,6 +52,59 @@ pub fn is_blank_yaml(text: &str) -> bool {
 }
 
 impl Dataset {
+    /// Every running text of the dataset (passages, points, quotes, measures, places; not
+    /// titles or citations, which are in title case), for the editorial check's vocabulary.
+    pub fn running_texts(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        fn items(v: &[model::Item]) -> impl Iterator<Item = &str> {
+            v.iter().map(|i| i.text.as_str())
+        }
+        for c in &self.countries {
+            out.push(&c.name);
+            out.extend(items(&c.intro));
+            for k in &c.key_messages {
+                out.push(&k.text);
+            }
+            out.extend(items(&c.context));
+            out.extend(c.timeline.iter().map(|t| t.event.as_str()));
+            for g in &c.enablers {
+                out.extend(items(&g.items));
+            }
+            out.extend(items(&c.findings));
+            out.extend(items(&c.lessons));
+            for s in &c.services {
+                out.push(&s.place);
+                out.extend(s.points.iter().map(String::as_str));
+            }
+            for f in &c.figures {
+                out.push(&f.measure);
+                out.push(&f.place);
+            }
+            out.extend(c.quotes.iter().map(|q| q.text.as_str()));
+        }
+        for i in &self.insights.insights {
+            out.push(&i.summary);
+            out.extend(i.examples.iter().map(|e| e.text.as_str()));
+        }
+        for t in &self.conclusion.themes {
+            out.push(&t.text);
+        }
+        out.extend(items(&self.report.introduction));
+        out.extend(self.glossary.terms.iter().chain(&self.glossary.acronyms).map(|t| t.term.as_str()));
+        out
+    }
+
+    /// Titles and citations: in title case, so they only show which words the report
+    /// also writes in lower case.
+    pub fn titled_texts(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for c in &self.countries {
+            out.extend(c.references.iter().map(|r| r.citation.as_str()));
+            out.extend(c.services.iter().map(|s| s.name.as_str()));
+        }
+        out
+    }
+
     /// Loads every file of the dataset, reporting all syntax and type errors at once.
     pub fn load(dir: &Path) -> Result<Dataset, Vec<Diagnostic>> {
         if !dir.is_dir() {

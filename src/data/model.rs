@@ -20,6 +20,9 @@ pub struct Item {
     pub text: String,
     #[serde(default)]
     pub themes: Vec<String>,
+    /// Editorial tags (see data/README.md): `risk`, `follows`.
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub page: Option<u32>,
 }
 
@@ -32,6 +35,8 @@ pub struct KeyMessage {
     pub text: String,
     #[serde(default)]
     pub themes: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
     pub page: Option<u32>,
 }
 

@@ -84,3 +84,44 @@ mod tests {
         assert_eq!(docx_markup("@h1 *x* ^[y] a|b"), "\\@h1 \\*x\\* \\^\\[y\\] a\\|b");
     }
 }
+
+/// The readable text of generated Typst source, roughly: footnotes and unit markers
+/// dropped, escapes undone. For finding which words a brief prints, not for display.
+pub fn typst_prose(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(c) = rest.chars().next() {
+        if let Some(skip) = ["#footnote[", "#metadata("].iter().find_map(|p| rest.strip_prefix(p).map(|r| (p, r))) {
+            let (open, close) = if skip.0.ends_with('[') { ('[', ']') } else { ('(', ')') };
+            let mut depth = 1;
+            let mut chars = skip.1.char_indices();
+            let mut end = skip.1.len();
+            while let Some((i, c)) = chars.next() {
+                if c == '\\' {
+                    chars.next();
+                } else if c == open {
+                    depth += 1;
+                } else if c == close {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+            }
+            rest = &skip.1[end..];
+            continue;
+        }
+        if c == '\\' {
+            rest = &rest[1..];
+            if let Some(n) = rest.chars().next() {
+                out.push(n);
+                rest = &rest[n.len_utf8()..];
+            }
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}

@@ -64,6 +64,19 @@ impl Renderer {
         // For numbers in code positions (chart values), where markup escaping would break them.
         env.add_filter("typst_num", |v: f64| Value::from_safe_string(escape::typst_number(v)));
         // `items | selectattr("themes", "contains", "funding")`: a list that holds a value.
+        // First letter in capitals, the rest as written (`capitalize` would lower "NHS").
+        env.add_filter("upper_first", |v: String| {
+            let mut c = v.chars();
+            c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+        });
+        // "Named leaders" inside a sentence; "NHS roles" keeps its capitals.
+        env.add_filter("lower_first", |v: String| {
+            let mut c = v.chars();
+            match (c.next(), c.next()) {
+                (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => a.to_lowercase().chain(v.chars().skip(1)).collect(),
+                _ => v,
+            }
+        });
         env.add_test("contains", |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item)));
         Ok(Renderer { env, dir: dir.to_path_buf() })
     }
@@ -81,6 +94,11 @@ impl Renderer {
     pub fn chart(&self, series: &crate::select::SeriesView) -> Result<String, Diagnostic> {
         let template = self.env.get_template("chart.typ.j2").map_err(|e| self.diagnostic(&e))?;
         template.render(minijinja::context! { s => Value::from(Serde(series)) }).map_err(|e| self.diagnostic(&e))
+    }
+
+    /// The brief's default title, from `title.j2` (plain text, one line).
+    pub fn title(&self, brief: &Brief) -> Result<String, Diagnostic> {
+        Ok(self.render("title.j2", brief)?.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
     /// Typst source for the brief's audience.

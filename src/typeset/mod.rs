@@ -1,5 +1,6 @@
 //! Typeset stage: generated Typst source → PDF, in-process.
 
+pub mod text;
 pub mod world;
 
 use crate::diagnostic::Diagnostic;
@@ -58,6 +59,11 @@ impl Laid {
             .collect();
         out.sort_by(|a, b| a.1.total_cmp(&b.1));
         out
+    }
+
+    /// The text of every page with the role of what printed it (for the editorial check).
+    pub fn text(&self) -> text::PageText {
+        text::read(&self.document)
     }
 
     /// Height of one page (all pages of a brief have the same size).
