@@ -160,8 +160,9 @@ pub fn echo_in(text: &str) -> Option<String> {
                 continue;
             }
             let same = if sep == ", " || sep == " · " {
-                // The whole of the part, or a place of two or more words, repeated.
-                wb.len() >= wa.len() && wb[..wa.len()] == wa[..] && (wb.len() == wa.len() || wa.len() >= 2)
+                // The end of one part repeated as the start of the next: a place of two or
+                // more words, or a whole one-word part.
+                (1..=wa.len().min(wb.len())).rev().any(|n| wa[wa.len() - n..] == wb[..n] && (n >= 2 || wa.len() == 1 && wb.len() == 1))
             } else {
                 wa.len() >= 2 && wb.len() >= wa.len() && wb[..wa.len()] == wa[..]
             };
@@ -416,6 +417,8 @@ mod tests {
         assert!(echo_in("England: national policy frameworks. National policy frameworks, including the plan").is_some());
         assert!(echo_in("Cardiff and Vale, Wales · Wales").is_none());
         assert!(echo_in("Wales, Ireland and Denmark").is_none());
+        assert!(echo_in("Peer support in Cardiff and Vale, Cardiff and Vale").is_some());
+        assert!(echo_in("This is peer support. Peer support is help").is_none());
     }
 
     #[test]

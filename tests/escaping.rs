@@ -61,7 +61,7 @@ proptest! {
         wales.references[0].url = Some(url.clone());
         let spec_text = format!("title: {}\ndate: 2026-11-22\naudience: community\ncountries: [wales]\nthemes: all\n", briefgen_yaml_string(&title));
         let spec = Spec::parse(Path::new("prop.yaml"), &spec_text, &ctx_data).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        let ctx = Context { data: ctx_data, renderer: briefgen::render::Renderer::new(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).unwrap(), typst: context().typst.clone() };
+        let ctx = Context::from_parts(ctx_data, briefgen::render::Renderer::new(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).unwrap(), context().typst.clone());
         let built = build::render_spec(&ctx, &spec, &Options { out: "out".into(), emit_source: false, strict: false }).map_err(|e| TestCaseError::fail(format!("build failed: {e:?}")))?;
         let dir = tempfile::tempdir().unwrap();
         let mut pdf_path = None;

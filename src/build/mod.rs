@@ -46,9 +46,14 @@ impl Context {
         let typst = Shared::new(templates).map_err(|e| {
             vec![Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]
         })?;
+        Ok(Context::from_parts(data, renderer, typst))
+    }
+
+    /// A context from loaded parts; what the editorial check needs is derived here.
+    pub fn from_parts(data: Dataset, renderer: Renderer, typst: Arc<Shared>) -> Context {
         let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
         let passages = data.running_texts().into_iter().map(editorial::normalise).collect();
-        Ok(Context { data, vocabulary, passages, renderer, typst })
+        Context { data, vocabulary, passages, renderer, typst }
     }
 
     /// Like `new`, reusing an already loaded font store (`watch` keeps one for its lifetime).
@@ -56,9 +61,7 @@ impl Context {
         let data = Dataset::load_checked(data_dir)?;
         let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
         typst.forget_files();
-        let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
-        let passages = data.running_texts().into_iter().map(editorial::normalise).collect();
-        Ok(Context { data, vocabulary, passages, renderer, typst })
+        Ok(Context::from_parts(data, renderer, typst))
     }
 }
 

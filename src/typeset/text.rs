@@ -39,6 +39,10 @@ pub struct Line {
     pub top: f64,
     pub bottom: f64,
     pub text: String,
+    /// Where the line's last run of text ends, in points from the left edge (runs further
+    /// right, as in another column, start a line of their own).
+    #[serde(skip)]
+    pub right: f64,
     pub role: Role,
     /// Font size in points.
     pub size: f64,
@@ -169,7 +173,8 @@ impl Walker {
                     {
                         e.2.push_str(&text);
                     }
-                    self.push(role, cell, p.0, top, bottom, size, text);
+                    let width = t.width().to_pt() * ts.sx.get().abs();
+                    self.push(role, cell, (p.0, p.0 + width), top, bottom, size, text);
                 }
                 FrameItem::Shape(shape, _) => {
                     let rect = shape.bbox(true);
@@ -190,14 +195,16 @@ impl Walker {
     /// Joins a run of text to the line it continues (same baseline, same role) or starts
     /// a new line.
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, role: Role, cell: Option<usize>, x: f64, top: f64, bottom: f64, size: f64, text: String) {
+    fn push(&mut self, role: Role, cell: Option<usize>, (left, right): (f64, f64), top: f64, bottom: f64, size: f64, text: String) {
         if let Some(last) = self.out.lines.last_mut()
             && last.page == self.page
             && last.role == role
             && last.cell == cell
             && (last.bottom - bottom).abs() < size * 0.6
+            && left >= last.right - size
+            && left <= last.right + size * 1.5
         {
-            let _ = x;
+            last.right = last.right.max(right);
             if !last.text.ends_with(' ') && !text.starts_with(' ') {
                 last.text.push(' ');
             }
@@ -206,7 +213,7 @@ impl Walker {
             last.size = last.size.max(size);
             return;
         }
-        self.out.lines.push(Line { page: self.page, top, bottom, text, role, size, cell });
+        self.out.lines.push(Line { page: self.page, top, bottom, text, right, role, size, cell });
     }
 }
 
