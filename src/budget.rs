@@ -115,8 +115,8 @@ pub fn ranking(brief: &Brief, audience: Audience) -> Vec<Unit> {
             funding.sort_by_key(|i| i.kind != "key-message");
             r.add(first_per_country(funding.iter().map(|i| (i.country.clone(), i.id.clone())).collect()).into_iter().map(Unit::Item));
             r.add(key_messages_on(&["funding"]));
-            r.add(headline(8));
             r.add(brief.series.iter().map(|s| Unit::Series(s.id.clone())));
+            r.add(headline(8));
             let risks = |key_only: bool| {
                 brief.items.iter().filter(|i| i.tags.iter().any(|t| t == "risk") && (!key_only || i.kind == "key-message")).map(|i| Unit::Item(i.id.clone())).collect::<Vec<_>>()
             };

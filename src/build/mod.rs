@@ -110,13 +110,23 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
         typst::comemo::evict(1);
         Ok(Attempt { brief, source, laid })
     };
-    // A last page that holds almost nothing (a stray quote, two references) reads as a
-    // mistake, and so does a footnote Typst could not keep on its marker's page (inside a
-    // list it cannot move the line): such a candidate does not fit either, and the search
+    // A footnote Typst could not keep on its marker's page (inside a list it cannot move
+    // the line) reads as a mistake: such a candidate does not fit either, and the search
     // goes on to one unit less, which lays the page out differently.
-    let fits = |a: &Attempt| {
-        let text = a.laid.text();
-        a.laid.pages() <= limit && !editorial::sparse_last(&text) && text.footnotes.iter().all(|(m, n, _)| m == n)
+    let fits = |a: &Attempt| a.laid.pages() <= limit && a.laid.text().footnotes.iter().all(|(m, n, _)| m == n);
+    let finish = |best: Attempt, known: usize| -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
+        // A last page holding almost nothing (two references, a stray line) reads as a mistake:
+        // up to four of the lowest-ranked kept units go if that mends it. More would
+        // cost the brief real content for the sake of its look, so it stops there.
+        if editorial::sparse_last(&best.laid.text()) {
+            for keep in (known.saturating_sub(4)..known).rev() {
+                let a = attempt(keep)?;
+                if fits(&a) && !editorial::sparse_last(&a.laid.text()) {
+                    return Ok((a, ranking[keep..].to_vec()));
+                }
+            }
+        }
+        Ok((best, ranking[known..].to_vec()))
     };
     // Largest number of units known to fit, with its layout; smallest known not to.
     let mut lo: Option<(usize, Attempt)> = None;
@@ -127,7 +137,7 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
             break a;
         }
         if k == n {
-            return Ok((a, Vec::new()));
+            return finish(a, n);
         }
         lo = Some((k, a));
         k = (k * 2).min(n);
@@ -170,7 +180,7 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
         Some(b) => b,
         None => {
             let a = if hi == 0 { over } else { attempt(0)? };
-            if a.laid.pages() > limit {
+            if !fits(&a) {
                 return Err(vec![Diagnostic::new(format!(
                     "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
                     spec.stem,
@@ -182,7 +192,7 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
             a
         }
     };
-    Ok((best, ranking[known..].to_vec()))
+    finish(best, known)
 }
 
 /// The brief's Typst source. Its glossary explains the words the rest of the brief prints:
@@ -210,10 +220,7 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
     for w in markers.windows(2) {
         *room.entry(w[0].0.as_str()).or_default() += w[1].1 - w[0].1;
     }
-    // Past the budget, or (for a candidate that spills onto a nearly empty last page) past
-    // the page before it.
-    let target = if a.laid.pages() <= limit { a.laid.pages().saturating_sub(1) } else { limit };
-    let overflow = end - page * target as f64;
+    let overflow = end - page * limit as f64;
     let mut cut = kept;
     let mut freed = 0.0;
     while cut > 0 && freed < overflow {
