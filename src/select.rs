@@ -41,7 +41,7 @@ pub struct Meta {
     pub title: String,
     pub subtitle: Option<String>,
     pub organisation: Option<String>,
-    /// PDF/DOCX author: the organisation, else a neutral name.
+    /// PDF/DOCX author: the organisation, else the report the brief is drawn from.
     pub author: String,
     pub date: String,
     pub date_iso: String,
@@ -704,8 +704,8 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
             title: spec.title.clone().unwrap_or_default(),
             subtitle: spec.subtitle.clone(),
             organisation: spec.organisation.clone(),
-            // Without an organisation the brief names no author rather than a made-up one.
-            author: spec.organisation.clone().unwrap_or_default(),
+            // Without an organisation, the report whose words the brief carries.
+            author: spec.organisation.clone().unwrap_or_else(|| data.report.title.clone()),
             date: spec.date.long(),
             date_iso: spec.date.iso(),
             year: spec.date.year,
