@@ -391,12 +391,18 @@ fn same_fact(a: &FigureView, b: &FigureView) -> bool {
     a.country == b.country && a.value == b.value && a.when == b.when && head(&a.unit) == head(&b.unit)
 }
 
-/// Keeps the first record of each fact.
+/// Keeps the first record of each fact; it joins the series of a dropped record, so a
+/// template that shows the series as a chart does not show the fact again beside it.
 fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
     let mut out: Vec<FigureView> = Vec::new();
     for f in figures {
-        if !out.iter().any(|g| same_fact(g, &f)) {
-            out.push(f);
+        match out.iter_mut().find(|g| same_fact(g, &f)) {
+            Some(g) => {
+                if g.series.is_none() {
+                    g.series = f.series;
+                }
+            }
+            None => out.push(f),
         }
     }
     out
