@@ -15,7 +15,7 @@ fn main() {
     };
     let text = laid.text();
     for l in &text.lines {
-        println!("p{} {:6.1}-{:6.1} {:4.1} {:?} {:?} {}", l.page, l.top, l.bottom, l.size, l.role, l.cell, l.text);
+        println!("p{} {:6.1}-{:6.1} {:4.1} {:?}{} {:?} {}", l.page, l.top, l.bottom, l.size, l.role, l.level, l.cell, l.text);
     }
     for f in &text.footnotes {
         println!("footnote marker p{} note p{}: {}", f.0, f.1, f.2);

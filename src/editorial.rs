@@ -290,9 +290,14 @@ fn covered(doc: &PageText, page: usize) -> Vec<(f64, f64)> {
     merged
 }
 
+/// How much of a page's height its content covers, in points.
+pub fn filled(doc: &PageText, page: usize) -> f64 {
+    covered(doc, page).iter().map(|(a, b)| b - a).sum()
+}
+
 /// Whether a brief of more than one page ends on a page that holds almost nothing.
 pub fn sparse_last(doc: &PageText) -> bool {
-    doc.pages > 1 && covered(doc, doc.pages).iter().map(|(a, b)| b - a).sum::<f64>() < SPARSE_LAST * doc.page_height
+    doc.pages > 1 && filled(doc, doc.pages) < SPARSE_LAST * doc.page_height
 }
 
 fn pages(doc: &PageText, out: &mut Vec<Finding>) {
@@ -304,7 +309,7 @@ fn pages(doc: &PageText, out: &mut Vec<Finding>) {
     let foot = (1..=doc.pages).filter_map(|p| covered(doc, p).last().map(|s| s.1)).fold(0.0, f64::max);
     for page in 1..=doc.pages {
         let spans = covered(doc, page);
-        let filled: f64 = spans.iter().map(|(a, b)| b - a).sum();
+        let filled = filled(doc, page);
         let first_text = reading(doc).find(|l| l.page == page).map_or(String::new(), |l| l.text.clone());
         let least = if page == doc.pages { SPARSE_LAST } else { SPARSE_PAGE };
         if doc.pages > 1 && filled < least * h {
@@ -314,8 +319,17 @@ fn pages(doc: &PageText, out: &mut Vec<Finding>) {
         if page == doc.pages {
             continue;
         }
-        let mut edges: Vec<f64> = spans.iter().flat_map(|s| [s.0, s.1]).collect();
-        edges.push(foot);
+        // The flow ends where the page's footnotes begin (their separator rule sits a little
+        // above the first note), or at the foot of the text area.
+        let notes = doc.lines.iter().filter(|l| l.page == page && l.role == Role::Footnote).map(|l| l.top).fold(f64::INFINITY, f64::min);
+        let end = if notes.is_finite() { notes - 12.0 } else { foot };
+        let mut edges: Vec<f64> = spans.iter().filter(|s| s.0 < end).flat_map(|s| [s.0, s.1.min(end)]).collect();
+        // A page that ends where a new section (a level-1 heading) starts the next page is a
+        // section break, not a gap; a gap inside the page still counts.
+        let next_is_section = reading(doc).find(|l| l.page == page + 1).is_some_and(|l| l.role == Role::Heading && l.level == 1);
+        if !next_is_section {
+            edges.push(end);
+        }
         // Gaps between covered spans, and from the last one to the foot of the text area.
         for w in edges[1..].chunks(2) {
             if let [bottom, top] = w

@@ -116,10 +116,19 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
     let fits = |a: &Attempt| a.laid.pages() <= limit && a.laid.text().footnotes.iter().all(|(m, n, _)| m == n);
     let finish = |best: Attempt, known: usize| -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
         // A last page holding almost nothing (two references, a stray line) reads as a mistake:
-        // up to four of the lowest-ranked kept units go if that mends it. More would
-        // cost the brief real content for the sake of its look, so it stops there.
-        if editorial::sparse_last(&best.laid.text()) {
+        // the lowest-ranked kept units go if that mends it, but only while what they take
+        // is small beside the spill (twice it, plus about a short quote): real content is worth more than
+        // the look of a last page.
+        let text = best.laid.text();
+        if editorial::sparse_last(&text) {
+            let spill = editorial::filled(&text, text.pages);
+            let room = rooms(&best);
+            let mut cost = 0.0;
             for keep in (known.saturating_sub(4)..known).rev() {
+                cost += room.get(ranking[keep].key().as_str()).copied().unwrap_or(0.0);
+                if cost > 2.0 * spill + 90.0 {
+                    break;
+                }
                 let a = attempt(keep)?;
                 if fits(&a) && !editorial::sparse_last(&a.laid.text()) {
                     return Ok((a, ranking[keep..].to_vec()));
@@ -213,13 +222,9 @@ fn typst_source(ctx: &Context, brief: &mut Brief) -> Result<String, Vec<Diagnost
 /// page. Without markers every unit measures zero and everything is cut; the caller then
 /// grows back by bisection.
 fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usize {
-    let markers = a.laid.markers();
     let page = a.laid.page_height();
-    let end = markers.iter().find(|(k, _)| k == "end").map_or(page * a.laid.pages() as f64, |(_, y)| *y);
-    let mut room: HashMap<&str, f64> = HashMap::new();
-    for w in markers.windows(2) {
-        *room.entry(w[0].0.as_str()).or_default() += w[1].1 - w[0].1;
-    }
+    let end = a.laid.markers().iter().find(|(k, _)| k == "end").map_or(page * a.laid.pages() as f64, |(_, y)| *y);
+    let room = rooms(a);
     let overflow = end - page * limit as f64;
     let mut cut = kept;
     let mut freed = 0.0;
@@ -228,6 +233,16 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
         freed += room.get(ranking[cut].key().as_str()).copied().unwrap_or(0.0);
     }
     cut.min(kept.saturating_sub(1))
+}
+
+/// The room each unit takes in a layout, by key: from its marker to the next one.
+fn rooms(a: &Attempt) -> HashMap<String, f64> {
+    let markers = a.laid.markers();
+    let mut room: HashMap<String, f64> = HashMap::new();
+    for w in markers.windows(2) {
+        *room.entry(w[0].0.clone()).or_default() += w[1].1 - w[0].1;
+    }
+    room
 }
 
 /// Renders every output of one spec in memory.

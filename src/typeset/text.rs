@@ -3,7 +3,7 @@
 //! the editorial check.
 
 use serde::Serialize;
-use typst::foundations::Content;
+use typst::foundations::{Content, StyleChain};
 use typst::introspection::{Location, Tag};
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::pdf::ArtifactElem;
@@ -46,6 +46,8 @@ pub struct Line {
     pub role: Role,
     /// Font size in points.
     pub size: f64,
+    /// A heading's level (1 for a section); 0 for other lines.
+    pub level: usize,
     /// Which table cell (an index unique in the document) a line belongs to.
     pub cell: Option<usize>,
 }
@@ -65,7 +67,7 @@ pub struct PageText {
 
 #[derive(Clone, Copy, PartialEq)]
 enum Open {
-    Heading,
+    Heading(usize),
     TableHeader,
     Cell(usize),
     Term,
@@ -91,7 +93,7 @@ impl Walker {
             match o {
                 Open::Footnote => return (Role::Footnote, None),
                 Open::Artifact => return (Role::Artifact, None),
-                Open::Heading => role = Role::Heading,
+                Open::Heading(_) => role = Role::Heading,
                 Open::TableHeader => role = Role::TableHeader,
                 Open::Cell(i) => {
                     cell = Some(*i);
@@ -110,8 +112,8 @@ impl Walker {
         let Some(loc) = content.location() else { return };
         let open = if content.is::<ArtifactElem>() {
             Open::Artifact
-        } else if content.is::<HeadingElem>() {
-            Open::Heading
+        } else if let Some(h) = content.to_packed::<HeadingElem>() {
+            Open::Heading(h.resolve_level(StyleChain::default()).get())
         } else if content.is::<TableHeader>() {
             Open::TableHeader
         } else if content.is::<TableCell>() {
@@ -213,7 +215,8 @@ impl Walker {
             last.size = last.size.max(size);
             return;
         }
-        self.out.lines.push(Line { page: self.page, top, bottom, text, right, role, size, cell });
+        let level = self.open.iter().find_map(|(_, o)| if let Open::Heading(l) = o { Some(*l) } else { None }).unwrap_or(0);
+        self.out.lines.push(Line { page: self.page, top, bottom, text, right, role, size, level, cell });
     }
 }
 
