@@ -108,7 +108,7 @@ pub fn watch(args: &BuildArgs, data: &Path, templates: &Path) -> i32 {
     }
 }
 
-pub fn validate(specs: &[PathBuf], data: &Path) -> i32 {
+pub fn validate(specs: &[PathBuf], data: &Path, templates: &Path) -> i32 {
     let data = match Dataset::load_checked(data) {
         Ok(d) => d,
         Err(e) => return fail(&e),
@@ -117,7 +117,13 @@ pub fn validate(specs: &[PathBuf], data: &Path) -> i32 {
         Ok(p) => p,
         Err(e) => return fail(&[e]),
     };
-    let (specs, errors) = build::load_specs(&paths, &data);
+    let (specs, mut errors) = build::load_specs(&paths, &data);
+    errors.extend(build::same_outputs(&paths));
+    // What the build would refuse at layout, refused here too: characters no font has.
+    match Shared::new(templates) {
+        Ok(shared) => errors.extend(specs.iter().flat_map(|s| build::check_glyphs(s, &shared))),
+        Err(e) => errors.push(Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))),
+    }
     if !errors.is_empty() {
         return fail(&errors);
     }

@@ -55,7 +55,12 @@ impl Diagnostic {
         self.line = Some(line);
         self.col = Some(col);
         self.len = len.max(1);
-        self.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
+        // A line is shown up to a screen's width past the marker (a 50 MB title is not).
+        let keep = col + len.max(1) + 120;
+        self.source_line = text.lines().nth(line.saturating_sub(1)).map(|l| {
+            let shown: String = l.chars().take(keep).collect();
+            if l.chars().nth(keep).is_some() { format!("{}…", printable(&shown)) } else { printable(&shown) }
+        });
         self
     }
 
@@ -90,7 +95,7 @@ impl fmt::Display for Diagnostic {
             }
             write!(f, ": ")?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", printable(&self.message))?;
         if let (Some(line), Some(src)) = (self.line, &self.source_line) {
             let num = line.to_string();
             let pad = " ".repeat(num.len());
@@ -217,7 +222,20 @@ pub fn from_yaml(path: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
     };
+    // Internal type names mean nothing to the user: "expected struct RawSpec".
+    let message = match message.find("expected struct ") {
+        Some(i) => format!("{}expected a mapping of `key: value` lines", &message[..i]),
+        None => message,
+    };
     let mut d = Diagnostic::new(message.clone()).in_file(path);
+    // serde_yaml places a duplicate key at the start of its mapping; point at the repeat.
+    if let Some(key) = message.strip_prefix("duplicate field `").and_then(|r| r.split('`').next()) {
+        let starts = |l: &str| l.trim_start().trim_start_matches("- ").starts_with(&format!("{key}:"));
+        if let Some(line) = text.lines().enumerate().filter(|(_, l)| starts(l)).nth(1).map(|(i, _)| i + 1) {
+            let col = text.lines().nth(line - 1).map_or(1, |l| l.len() - l.trim_start().len() + 1);
+            return d.at(text, line, col, key.chars().count()).hint(format!("`{key}` is given twice; keep one of the two lines"));
+        }
+    }
     if let Some(loc) = err.location() {
         let token = text.lines().nth(loc.line().saturating_sub(1)).map_or(1, |l| {
             let rest: String = l.chars().skip(loc.column().saturating_sub(1)).collect();
@@ -304,4 +322,45 @@ mod tests {
         assert_eq!(closest("ministr", ["minister", "funder", "community"]), Some("minister"));
         assert_eq!(closest("xyz", ["minister", "funder", "community"]), None);
     }
+}
+
+/// Reads a text input (spec, data file): a UTF-8 byte-order mark is dropped; bytes that are
+/// not UTF-8 and control characters (other than tab and line breaks) are errors at their
+/// own line and column, shown escaped rather than echoed to the terminal.
+pub fn read_text(path: &Path, hint: &str) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(format!("cannot read the file: {e}")).in_file(path).hint(hint.to_string()))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or_default();
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let shown = String::from_utf8_lossy(bytes).into_owned();
+            return Err(Diagnostic::new(format!("the file is not UTF-8 text (byte 0x{:02X} at line {line}, column {col})", bytes[e.valid_up_to()]))
+                .in_file(path)
+                .at(&shown, line, col, 1)
+                .hint("save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")"));
+        }
+    };
+    for (i, line) in text.lines().enumerate() {
+        if let Some((col, c)) = line.chars().enumerate().find(|(_, c)| c.is_control() && *c != '\t' && *c != '\r') {
+            return Err(Diagnostic::new(format!("the file holds a control character ({}) at line {}, column {}", escape_char(c), i + 1, col + 1))
+                .in_file(path)
+                .at(&text, i + 1, col + 1, 1)
+                .hint("remove it: it is invisible in most editors and is never part of a text"));
+        }
+    }
+    Ok(text)
+}
+
+fn escape_char(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+/// A line for display: control characters replaced by their code, so that printing a
+/// diagnostic never sends raw control bytes to the terminal.
+fn printable(line: &str) -> String {
+    line.chars().map(|c| if c.is_control() && c != '\t' { format!("<{}>", escape_char(c)) } else { c.to_string() }).collect()
 }

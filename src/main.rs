@@ -7,7 +7,7 @@ fn main() {
     let code = match &cli.command {
         Command::Build { args, force, json } => commands::build(args, &cli.data, &cli.templates, *force, *json),
         Command::Watch { args } => commands::watch(args, &cli.data, &cli.templates),
-        Command::Validate { specs } => commands::validate(specs, &cli.data),
+        Command::Validate { specs } => commands::validate(specs, &cli.data, &cli.templates),
         Command::List { what } => commands::list(*what, &cli.data),
     };
     std::process::exit(code);

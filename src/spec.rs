@@ -117,8 +117,44 @@ pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     (w > 0 && h > 0).then_some((w, h))
 }
 
+/// The longest side a logo may have in pixels: it is printed 1.4 cm tall.
+pub const LOGO_SIDE: u32 = 2048;
+
+/// Decodes a PNG logo with limits read from its header first, so a small file that
+/// inflates to gigabytes (or a corrupt one) is refused here, not inside Typst or Word.
+fn check_logo(bytes: &[u8]) -> Result<(), String> {
+    let (w, h) = png_size(bytes).ok_or("is not a PNG file")?;
+    if w > LOGO_SIDE || h > LOGO_SIDE {
+        return Err(format!("is {w}×{h} pixels; a logo may be at most {LOGO_SIDE}×{LOGO_SIDE}"));
+    }
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(LOGO_SIDE);
+    limits.max_image_height = Some(LOGO_SIDE);
+    limits.max_alloc = Some(64 << 20);
+    reader.limits(limits);
+    reader.decode().map(|_| ()).map_err(|e| format!("cannot be read as a PNG image: {e}"))
+}
+
 fn check_brand(raw: RawBrand, path: &Path, text: &str, errors: &mut Vec<Diagnostic>) -> Brand {
     let mut brand = Brand::default();
+    // `colour: #1b365d` without quotes is a YAML comment: the colour would vanish unseen.
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        for key in ["colour", "accent"] {
+            if let Some(rest) = t.strip_prefix(&format!("{key}:"))
+                && rest.trim_start().starts_with('#')
+            {
+                let col = line.len() - rest.trim_start().len() + 1;
+                errors.push(
+                    Diagnostic::new(format!("the brand {key} is read as a comment, not a colour"))
+                        .in_file(path)
+                        .at(text, i + 1, col, rest.trim().chars().count())
+                        .hint(format!("put it in quotes: `{key}: \"{}\"`", rest.trim())),
+                );
+            }
+        }
+    }
     for (key, value, limit, slot) in [("colour", raw.colour, 0.2, &mut brand.colour), ("accent", raw.accent, 0.45, &mut brand.accent)] {
         let Some(value) = value else { continue };
         match luminance(&value) {
@@ -140,7 +176,15 @@ fn check_brand(raw: RawBrand, path: &Path, text: &str, errors: &mut Vec<Diagnost
     if let Some(logo) = raw.logo {
         let file = path.parent().unwrap_or(Path::new(".")).join(&logo);
         match std::fs::read(&file) {
-            Ok(bytes) if png_size(&bytes).is_some() && bytes.len() <= 2 << 20 => brand.logo = Some(bytes),
+            Ok(bytes) if png_size(&bytes).is_some() && bytes.len() <= 2 << 20 => match check_logo(&bytes) {
+                Ok(()) => brand.logo = Some(bytes),
+                Err(why) => errors.push(
+                    Diagnostic::new(format!("brand logo `{}` {why}", file.display()))
+                        .in_file(path)
+                        .locate(text, None, "logo", &logo)
+                        .hint(format!("export the logo again as PNG, at most {LOGO_SIDE} pixels on its longer side")),
+                ),
+            },
             Ok(_) => errors.push(
                 Diagnostic::new(format!("brand logo `{}` is not a PNG file of at most 2 MB", file.display()))
                     .in_file(path)
@@ -260,10 +304,16 @@ pub struct Date {
     pub day: u8,
 }
 
+/// The longest title, subtitle or organisation name a cover can hold.
+pub const MAX_TEXT: usize = 300;
+
+/// The years a brief may be dated in: what a PDF's dates and Typst's calendar hold.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
 impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let mut parts = s.trim().splitn(3, '-');
-        let year = parts.next()?.parse().ok()?;
+        let year: i32 = parts.next()?.parse().ok().filter(|y| YEARS.contains(y))?;
         let month: u8 = parts.next()?.parse().ok()?;
         let day: u8 = parts.next()?.parse().ok()?;
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -292,10 +342,18 @@ impl Date {
     /// `SOURCE_DATE_EPOCH` if set (reproducible builds), else today.
     pub fn default_today() -> Result<Date, Diagnostic> {
         match std::env::var("SOURCE_DATE_EPOCH") {
-            Ok(v) => v.trim().parse::<i64>().map(Date::from_unix).map_err(|_| {
-                Diagnostic::new(format!("SOURCE_DATE_EPOCH is `{v}`, not a number of seconds"))
-                    .hint("set it to a Unix timestamp, e.g. SOURCE_DATE_EPOCH=$(date +%s), or unset it")
-            }),
+            Ok(v) => {
+                let bad = |why: &str| {
+                    Diagnostic::new(format!("SOURCE_DATE_EPOCH is `{v}`, {why}"))
+                        .hint("set it to a Unix timestamp, e.g. SOURCE_DATE_EPOCH=$(date +%s), or unset it")
+                };
+                let secs = v.trim().parse::<i64>().map_err(|_| bad("not a number of seconds"))?;
+                // 1900-01-01 to 9999-12-31, the years a brief may carry.
+                if !(-2_208_988_800..=253_402_300_799).contains(&secs) {
+                    return Err(bad(&format!("outside the years {} to {}", YEARS.start(), YEARS.end())));
+                }
+                Ok(Date::from_unix(secs))
+            }
             Err(_) => {
                 let now = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -343,9 +401,7 @@ impl Spec {
 
     /// Reads and checks a spec against the dataset, reporting every problem found.
     pub fn load(path: &Path, data: &Dataset) -> Result<Spec, Vec<Diagnostic>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![Diagnostic::new(format!("cannot read the brief spec: {e}")).in_file(path).hint("check the path; specs live in briefs/*.yaml")]
-        })?;
+        let text = diagnostic::read_text(path, "check the path; specs live in briefs/*.yaml").map_err(|e| vec![e])?;
         Spec::parse(path, &text, data)
     }
 
@@ -391,7 +447,7 @@ impl Spec {
                 Diagnostic::new(format!("`{d}` is not a date"))
                     .in_file(path)
                     .locate(text, None, "date", d)
-                    .hint("write the date as YYYY-MM-DD, e.g. `date: 2026-11-22`")
+                    .hint(format!("write the date as YYYY-MM-DD with a year from {} to {}, e.g. `date: 2026-11-22`", YEARS.start(), YEARS.end()))
             }),
             None => Date::default_today(),
         };
@@ -402,6 +458,19 @@ impl Spec {
                 None
             }
         };
+        for (key, value) in [("title", &raw.title), ("subtitle", &raw.subtitle), ("organisation", &raw.organisation)] {
+            if let Some(v) = value
+                && v.chars().count() > MAX_TEXT
+            {
+                let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
+                errors.push(
+                    Diagnostic::new(format!("`{key}` is {} characters long; a brief allows at most {MAX_TEXT}", v.chars().count()))
+                        .in_file(path)
+                        .at(text, line, 1, key.len())
+                        .hint(format!("shorten the {key}: it is printed on the cover as one or two lines")),
+                );
+            }
+        }
         let brand = check_brand(raw.brand.unwrap_or_default(), path, text, &mut errors);
         if !errors.is_empty() {
             return Err(errors);

@@ -114,6 +114,12 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
             return summary;
         }
     };
+    let clashes = super::same_outputs(&paths);
+    if !clashes.is_empty() {
+        summary.diagnostics.extend(clashes.iter().cloned());
+        summary.errors.extend(clashes);
+        return summary;
+    }
     if let Err(e) = super::prepare_out(&req.options.out) {
         summary.errors.push(e.clone());
         summary.diagnostics.push(e);
@@ -218,7 +224,16 @@ fn build_all(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((spec, _)) = specs.get(i) else { break };
-                    let result = super::render_spec(ctx, spec, &req.options).and_then(|b| super::commit(&b).map(|()| b));
+                    // A panic (a bug, never a user's input) fails this brief, not the run.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        super::render_spec(ctx, spec, &req.options).and_then(|b| super::commit(&b).map(|()| b))
+                    }))
+                    .unwrap_or_else(|panic| {
+                        let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                        Err(vec![Diagnostic::new(format!("briefgen failed on this brief (an internal error: {what})"))
+                            .in_file(&spec.path)
+                            .hint("the other briefs were built; please report this with the spec")])
+                    });
                     if tx.send((i, result)).is_err() {
                         break;
                     }

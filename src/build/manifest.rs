@@ -107,13 +107,16 @@ impl Manifest {
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    // A symbolic link is followed only to a file, never into a folder: a link to `/` or to
+    // a parent would make the walk endless (and nothing outside the folder is an input).
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() {
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() {
                 stack.push(p);
-            } else {
+            } else if kind.is_file() || kind.is_symlink() && p.is_file() {
                 out.push(p);
             }
         }

@@ -245,9 +245,33 @@ fn rooms(a: &Attempt) -> HashMap<String, f64> {
     room
 }
 
+/// The spec's own strings (title, subtitle, organisation) hold only characters the fonts
+/// can show; otherwise an error at the spec line that holds the character.
+pub fn check_glyphs(spec: &Spec, shared: &Shared) -> Vec<Diagnostic> {
+    let text = crate::diagnostic::read_text(&spec.path, "").unwrap_or_default();
+    let mut errors = Vec::new();
+    for (key, value) in [("title", &spec.title), ("subtitle", &spec.subtitle), ("organisation", &spec.organisation)] {
+        let Some(value) = value else { continue };
+        if let Some(c) = shared.unshowable(value) {
+            let d = Diagnostic::new(format!("the {key} holds `{c}` (U+{:04X}), which none of the fonts can print", c as u32)).in_file(&spec.path);
+            let at = text.lines().enumerate().find_map(|(i, l)| l.chars().position(|x| x == c).map(|col| (i + 1, col + 1)));
+            let d = match at {
+                Some((line, col)) => d.at(&text, line, col, 1),
+                None => d,
+            };
+            errors.push(d.hint("leave the character out (emoji and symbols outside Noto Sans are not available), or add a font that has it to templates/fonts/"));
+        }
+    }
+    errors
+}
+
 /// Renders every output of one spec in memory.
 pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
     let start = Instant::now();
+    let glyphs = check_glyphs(spec, &ctx.typst);
+    if !glyphs.is_empty() {
+        return Err(glyphs);
+    }
     let mut full = select::select(spec, &ctx.data);
     if spec.title.is_none() {
         full.meta.title = ctx.renderer.title(&full).map_err(|e| vec![e])?;
@@ -368,9 +392,7 @@ fn to_template(ctx: &Context, brief: &Brief, name: &str, source: &str, d: Diagno
 /// against power loss, not against a failed build, and costs ~40 ms a file here.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.{}.{:?}.tmp", std::process::id(), std::thread::current().id()).replace(['(', ')'], ""));
+    let tmp = temporary(path, "tmp");
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -382,15 +404,75 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Writes every output of a built spec.
+/// Writes every output of a built spec as one unit: all of them to temporary files first,
+/// and only when every one is written are they renamed into place, the previous files
+/// kept aside until the last rename has worked. A failure (a full disk, a folder where a
+/// file should go) leaves the previous files, never a new one beside an old one.
 pub fn commit(built: &Built) -> Result<(), Vec<Diagnostic>> {
+    use std::io::Write;
+    let fail = |path: &Path, e: std::io::Error| {
+        vec![Diagnostic::new(format!("cannot write `{}`: {e}", path.display()))
+            .hint("check that the output folder exists, is writable and has room, or pass --out DIR")]
+    };
+    let remove = |paths: &mut dyn Iterator<Item = &PathBuf>| {
+        for p in paths {
+            let _ = std::fs::remove_file(p);
+        }
+    };
+    // Write every new file beside its target.
+    let mut fresh: Vec<(PathBuf, &Path)> = Vec::new();
     for o in &built.outputs {
-        write_atomic(&o.path, &o.bytes).map_err(|e| {
-            vec![Diagnostic::new(format!("cannot write `{}`: {e}", o.path.display()))
-                .hint("check that the output folder exists and is writable, or pass --out DIR")]
-        })?;
+        let tmp = temporary(&o.path, "tmp");
+        let result = if o.path.is_dir() {
+            Err(std::io::Error::other("a folder of that name is in the way"))
+        } else {
+            std::fs::File::create(&tmp).and_then(|mut f| f.write_all(&o.bytes))
+        };
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            remove(&mut fresh.iter().map(|(t, _)| t));
+            return Err(fail(&o.path, e));
+        }
+        fresh.push((tmp, &o.path));
     }
+    // Keep the previous files aside (a second link costs no copy), then swap in the new.
+    let mut kept: Vec<(PathBuf, &Path)> = Vec::new();
+    for (_, path) in &fresh {
+        if path.is_file() {
+            let old = temporary(path, "old");
+            let _ = std::fs::remove_file(&old);
+            if std::fs::hard_link(path, &old).is_ok() {
+                kept.push((old, path));
+            }
+        }
+    }
+    for (i, (tmp, path)) in fresh.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            // Put back what was replaced; remove what is new.
+            for (_, done) in &fresh[..i] {
+                match kept.iter().find(|(_, p)| p == done) {
+                    Some((old, _)) => {
+                        let _ = std::fs::rename(old, done);
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(done);
+                    }
+                }
+            }
+            remove(&mut fresh[i..].iter().map(|(t, _)| t));
+            remove(&mut kept.iter().map(|(o, _)| o));
+            return Err(fail(path, e));
+        }
+    }
+    remove(&mut kept.iter().map(|(o, _)| o));
     Ok(())
+}
+
+/// A hidden name beside `path`, unique to this process and thread, ending in `.{kind}`.
+fn temporary(path: &Path, kind: &str) -> PathBuf {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    dir.join(format!(".{name}.{}.{:?}.{kind}", std::process::id(), std::thread::current().id()).replace(['(', ')'], ""))
 }
 
 /// Prepares the output folder and checks it is writable. The folder itself is created
@@ -429,6 +511,27 @@ pub fn spec_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
         return Err(Diagnostic::new("no brief specs found in `briefs/`").hint("add a `briefs/<name>.yaml` (see README) or name the spec files"));
     }
     Ok(paths)
+}
+
+/// Two specs that would write the same output names (same file name, different folders).
+pub fn same_outputs(paths: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, &PathBuf> = HashMap::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let stem = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        match seen.get(&stem) {
+            Some(first) if *first != p => errors.push(
+                Diagnostic::new(format!("`{}` and `{}` would both write `{stem}.pdf` and `{stem}.docx`", first.display(), p.display()))
+                    .in_file(p)
+                    .hint("rename one of the two spec files: a spec's file name names its outputs"),
+            ),
+            Some(_) => {}
+            None => {
+                seen.insert(stem, p);
+            }
+        }
+    }
+    errors
 }
 
 /// Loads every spec, collecting every problem.

@@ -31,11 +31,7 @@ fn read_yaml<T: DeserializeOwned>(
     path: &Path,
     sources: &mut BTreeMap<PathBuf, String>,
 ) -> Result<T, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::new(format!("cannot read the file: {e}"))
-            .in_file(path)
-            .hint("check that the data folder holds the file (see data/README.md)")
-    })?;
+    let text = diagnostic::read_text(path, "check that the data folder holds the file (see data/README.md)")?;
     sources.insert(path.to_path_buf(), text.clone());
     if is_blank_yaml(&text) {
         return Err(Diagnostic::new("the file is empty").in_file(path).hint("see data/README.md for what it must hold"));
@@ -137,6 +133,13 @@ impl Dataset {
             }
         };
         paths.sort();
+        if paths.is_empty() && country_dir.is_dir() {
+            errors.push(
+                Diagnostic::new(format!("the folder `{}` holds no chapter files", country_dir.display()))
+                    .hint("each country chapter is a file `countries/<id>.yaml`; see data/README.md"),
+            );
+        }
+        let mut failed: Vec<PathBuf> = Vec::new();
         for path in paths {
             match read_yaml::<Country>(&path, &mut sources) {
                 Ok(c) => {
@@ -152,23 +155,27 @@ impl Dataset {
                     }
                     countries.push(c);
                 }
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    errors.push(e);
+                    failed.push(path);
+                }
             }
         }
         countries.sort_by_key(|c| c.order);
+        let (Some(report), Some(insights), Some(conclusion), Some(glossary), Some(global)) = (report, insights, conclusion, glossary, global) else {
+            return Err(errors);
+        };
+        let data = Dataset { dir: dir.to_path_buf(), report, insights, conclusion, glossary, global, countries, sources };
+        if !errors.is_empty() && !failed.is_empty() && !data.countries.is_empty() {
+            // A chapter that does not parse should not hide the other files' problems: check
+            // what did load, leaving out what only says that chapter is missing.
+            let broken: Vec<String> = failed.iter().map(|p| p.file_stem().unwrap_or_default().to_string_lossy().into_owned()).collect();
+            errors.extend(data.check().into_iter().filter(|d| !broken.iter().any(|b| d.message.contains(&format!("`{b}`")))));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Dataset {
-            dir: dir.to_path_buf(),
-            report: report.unwrap(),
-            insights: insights.unwrap(),
-            conclusion: conclusion.unwrap(),
-            glossary: glossary.unwrap(),
-            global: global.unwrap(),
-            countries,
-            sources,
-        })
+        Ok(data)
     }
 
     /// Loads and checks; the dataset is usable only if both pass.

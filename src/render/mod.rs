@@ -38,6 +38,32 @@ fn formatter(out: &mut minijinja::Output, state: &mut State, value: &Value) -> R
     out.write_str(&escaped).map_err(Error::from)
 }
 
+/// Loads templates from inside `dir` only: a name with `..` or a symbolic link that
+/// resolves outside the folder is refused, as Typst's own reads are (see `typeset::world`).
+fn confined_loader(dir: &Path) -> impl Fn(&str) -> Result<Option<String>, Error> + Send + Sync + 'static {
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    move |name: &str| {
+        let refuse = |why: &str| Error::new(ErrorKind::InvalidOperation, format!("template `{name}` {why}"));
+        let rel = Path::new(name);
+        if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            return Err(refuse("is not a plain path inside the templates folder"));
+        }
+        let real = match root.join(rel).canonicalize() {
+            Ok(p) => p,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(refuse(&format!("cannot be read: {e}"))),
+        };
+        if !real.starts_with(&root) {
+            return Err(refuse("leads outside the templates folder (through a symbolic link); copy the file into the folder instead"));
+        }
+        match std::fs::read(&real) {
+            Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| refuse("is not UTF-8 text")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(refuse(&format!("cannot be read: {e}"))),
+        }
+    }
+}
+
 impl Renderer {
     pub fn new(dir: &Path) -> Result<Renderer, Diagnostic> {
         if !dir.is_dir() {
@@ -45,7 +71,7 @@ impl Renderer {
                 .hint("run briefgen from the project folder, or pass --templates DIR"));
         }
         let mut env = Environment::new();
-        env.set_loader(minijinja::path_loader(dir));
+        env.set_loader(confined_loader(dir));
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
         env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters"));

@@ -84,7 +84,7 @@ impl Laid {
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
             creator: Smart::Custom(Some(format!("briefgen {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: Some(Timestamp::new_utc(datetime(date))),
+            timestamp: Some(Timestamp::new_utc(datetime(date)?)),
             standards,
             tagged: true,
             ..PdfOptions::default()
@@ -100,13 +100,14 @@ impl Laid {
     }
 }
 
-fn datetime(date: Date) -> Datetime {
-    Datetime::from_ymd(date.year, date.month, date.day).expect("checked date")
+fn datetime(date: Date) -> Result<Datetime, Vec<Diagnostic>> {
+    Datetime::from_ymd(date.year, date.month, date.day)
+        .ok_or_else(|| vec![Diagnostic::new(format!("the date {} is outside Typst's calendar", date.iso())).hint("date the brief between 1900 and 9999")])
 }
 
 /// Compiles `source` (named `name` in messages) into pages.
 pub fn layout(shared: &Arc<Shared>, name: &str, source: String, setup: &Setup) -> Result<Laid, Vec<Diagnostic>> {
-    let world = BriefWorld::new(shared.clone(), name, source, datetime(setup.date), setup.inputs, setup.extra);
+    let world = BriefWorld::new(shared.clone(), name, source, datetime(setup.date)?, setup.inputs, setup.extra);
     let result = typst::compile::<PagedDocument>(&world);
     let document = result.output.map_err(|errors| to_diagnostics(&world, name, &errors))?;
     Ok(Laid { world, document, name: name.to_string() })

@@ -47,6 +47,14 @@ impl Shared {
         Ok(Arc::new(Shared { libraries: Mutex::new(HashMap::new()), fonts, root, files: Mutex::new(HashMap::new()) }))
     }
 
+    /// The first character of `text` that no font of the store can show (Typst would
+    /// print a blank box, and PDF/UA refuses it).
+    pub fn unshowable(&self, text: &str) -> Option<char> {
+        let book = self.fonts.book();
+        let infos: Vec<_> = (0..).map_while(|i| book.info(i)).collect();
+        text.chars().filter(|c| !c.is_whitespace() && !c.is_control()).find(|c| !infos.iter().any(|info| info.coverage.contains(*c as u32)))
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
