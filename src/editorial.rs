@@ -46,6 +46,9 @@ pub fn normalise(text: &str) -> String {
 const REPEAT_WORDS: usize = 10;
 /// A gap taller than this share of the page, on a page that is not the last, is a blank band.
 const BLANK_BAND: f64 = 0.12;
+/// The most a page may leave blank at its foot because the next page starts with a heading
+/// kept with its first lines.
+const KEPT_WITH_HEADING: f64 = 0.2;
 /// A page whose drawn content covers less than this share of it is almost empty; a last
 /// page, which may end a brief short, less than `SPARSE_LAST`.
 const SPARSE_PAGE: f64 = 0.15;
@@ -324,10 +327,13 @@ fn pages(doc: &PageText, out: &mut Vec<Finding>) {
         let notes = doc.lines.iter().filter(|l| l.page == page && l.role == Role::Footnote).map(|l| l.top).fold(f64::INFINITY, f64::min);
         let end = if notes.is_finite() { notes - 12.0 } else { foot };
         let mut edges: Vec<f64> = spans.iter().filter(|s| s.0 < end).flat_map(|s| [s.0, s.1.min(end)]).collect();
-        // A page that ends where a new section (a level-1 heading) starts the next page is a
-        // section break, not a gap; a gap inside the page still counts.
-        let next_is_section = reading(doc).find(|l| l.page == page + 1).is_some_and(|l| l.role == Role::Heading && l.level == 1);
-        if !next_is_section {
+        // A page that ends where a heading starts the next page kept that heading with its
+        // first lines, as it should: the space left is the heading's, up to a fifth of the
+        // page (a new section, a service that would not fit). A gap inside the page, or a
+        // larger one, still counts.
+        let next_is_heading = reading(doc).find(|l| l.page == page + 1).is_some_and(|l| l.role == Role::Heading);
+        let last = spans.iter().filter(|s| s.0 < end).map(|s| s.1).fold(0.0, f64::max);
+        if !(next_is_heading && end - last <= KEPT_WITH_HEADING * h) {
             edges.push(end);
         }
         // Gaps between covered spans, and from the last one to the foot of the text area.

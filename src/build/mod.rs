@@ -101,39 +101,63 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
     let limit = budget::pages(spec.audience);
     let ranking = budget::ranking(full, spec.audience);
     let n = ranking.len();
-    let attempt = |keep: usize| -> Result<Attempt, Vec<Diagnostic>> {
+    let attempt_with = |keep: usize, breaks: &[String]| -> Result<Attempt, Vec<Diagnostic>> {
         let mut brief = budget::retain(full, &ranking, keep);
-        let source = typst_source(ctx, &mut brief)?;
+        let source = with_breaks(typst_source(ctx, &mut brief)?, breaks);
         let laid = layout(ctx, &brief, spec, source.clone())?;
         // Candidates share little layout work; keeping their memoised results only grows
         // memory (150 MB for seven countries' funder brief without this).
         typst::comemo::evict(1);
         Ok(Attempt { brief, source, laid })
     };
+    let attempt = |keep: usize| attempt_with(keep, &[]);
+    // The search brackets on the page count alone, which only grows with the units kept.
+    let fits = |a: &Attempt| a.laid.pages() <= limit;
     // A footnote Typst could not keep on its marker's page (inside a list it cannot move
-    // the line) reads as a mistake: such a candidate does not fit either, and the search
-    // goes on to one unit less, which lays the page out differently.
-    let fits = |a: &Attempt| a.laid.pages() <= limit && a.laid.text().footnotes.iter().all(|(m, n, _)| m == n);
+    // the line) reads as a mistake, and so does a last page holding almost nothing (two
+    // references, a stray line). Neither grows steadily with the units kept, so they are
+    // mended after the search: a few units less lay the pages out differently. Units go
+    // only while what they take is small beside the spill (twice it, plus about a short
+    // quote) or, for a torn footnote, for at most three units: real content is worth more
+    // than the look of a page.
+    let torn = |a: &Attempt| a.laid.text().footnotes.iter().any(|(m, n, _)| m != n);
     let finish = |best: Attempt, known: usize| -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
-        // A last page holding almost nothing (two references, a stray line) reads as a mistake:
-        // the lowest-ranked kept units go if that mends it, but only while what they take
-        // is small beside the spill (twice it, plus about a short quote): real content is worth more than
-        // the look of a last page.
         let text = best.laid.text();
-        if editorial::sparse_last(&text) {
-            let spill = editorial::filled(&text, text.pages);
+        let sparse = editorial::sparse_last(&text);
+        if sparse || torn(&best) {
+            let spill = if sparse { editorial::filled(&text, text.pages) } else { 0.0 };
             let room = rooms(&best);
             let mut cost = 0.0;
-            for keep in (known.saturating_sub(4)..known).rev() {
+            for keep in (known.saturating_sub(if sparse { 4 } else { 3 })..known).rev() {
                 cost += room.get(ranking[keep].key().as_str()).copied().unwrap_or(0.0);
-                if cost > 2.0 * spill + 90.0 {
+                if sparse && cost > 2.0 * spill + 90.0 {
                     break;
                 }
                 let a = attempt(keep)?;
-                if fits(&a) && !editorial::sparse_last(&a.laid.text()) {
+                if fits(&a) && !torn(&a) && !editorial::sparse_last(&a.laid.text()) {
                     return Ok((a, ranking[keep..].to_vec()));
                 }
             }
+        }
+        // A footnote still torn from its marker: start the unit that holds the marker on a
+        // new page (when the unit starts at the top level, where a page may break).
+        let mut best = best;
+        let mut breaks: Vec<String> = Vec::new();
+        for _ in 0..3 {
+            let text = best.laid.text();
+            let Some(i) = text.footnotes.iter().position(|(m, n, _)| m != n) else { break };
+            let (page, y) = text.marker_at[i];
+            let at = best.laid.page_height() * (page - 1) as f64 + y;
+            let Some((key, _)) = best.laid.markers().into_iter().filter(|(k, y)| k != "end" && *y <= at).last() else { break };
+            if breaks.contains(&key) || !best.source.lines().any(|l| breakable_before(l, &key)) {
+                break;
+            }
+            breaks.push(key);
+            let a = attempt_with(known, &breaks)?;
+            if !fits(&a) || editorial::sparse_last(&a.laid.text()) {
+                break;
+            }
+            best = a;
         }
         Ok((best, ranking[known..].to_vec()))
     };
@@ -233,6 +257,30 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
         freed += room.get(ranking[cut].key().as_str()).copied().unwrap_or(0.0);
     }
     cut.min(kept.saturating_sub(1))
+}
+
+/// Whether a page may break before `line` to start the unit `key`: its marker begins the
+/// line at the top level (a paragraph or a list item of its own, not inside a call).
+fn breakable_before(line: &str, key: &str) -> bool {
+    let marker = format!("#metadata({})", crate::render::escape::typst_string(&format!("u:{key}")));
+    line.starts_with(&marker) || line.strip_prefix("- ").is_some_and(|rest| rest.starts_with(&marker))
+}
+
+/// The source with a (weak) page break before each unit in `breaks`; a break before a
+/// list item ends the list there and goes on with a new one.
+fn with_breaks(source: String, breaks: &[String]) -> String {
+    if breaks.is_empty() {
+        return source;
+    }
+    let mut out = String::with_capacity(source.len() + 64);
+    for line in source.lines() {
+        if breaks.iter().any(|k| breakable_before(line, k)) {
+            out.push_str("#pagebreak(weak: true)\n");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// The room each unit takes in a layout, by key: from its marker to the next one.

@@ -63,6 +63,9 @@ pub struct PageText {
     pub extents: Vec<(usize, f64, f64)>,
     /// (page of the marker, page of the note, the note's text) for every footnote.
     pub footnotes: Vec<(usize, usize, String)>,
+    /// Where each footnote's marker is: (page, points from the page top), in the order of
+    /// `footnotes`.
+    pub marker_at: Vec<(usize, f64)>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -79,7 +82,7 @@ enum Open {
 struct Walker {
     out: PageText,
     open: Vec<(Location, Open)>,
-    markers: Vec<(Location, usize)>,
+    markers: Vec<(Location, usize, f64)>,
     entries: Vec<(Location, usize, String)>,
     cells: usize,
     page: usize,
@@ -108,7 +111,7 @@ impl Walker {
         (role, cell)
     }
 
-    fn start(&mut self, content: &Content) {
+    fn start(&mut self, content: &Content, y: f64) {
         let Some(loc) = content.location() else { return };
         let open = if content.is::<ArtifactElem>() {
             Open::Artifact
@@ -130,7 +133,7 @@ impl Walker {
             Open::Footnote
         } else {
             if content.is::<FootnoteElem>() {
-                self.markers.push((loc, self.page));
+                self.markers.push((loc, self.page, y));
             }
             return;
         };
@@ -144,7 +147,7 @@ impl Walker {
                 FrameItem::Group(g) => {
                     self.frame(&g.frame, ts.pre_concat(g.transform));
                 }
-                FrameItem::Tag(Tag::Start(content, _)) => self.start(content),
+                FrameItem::Tag(Tag::Start(content, _)) => self.start(content, apply(ts, Point::zero()).1),
                 FrameItem::Tag(Tag::End(loc, ..)) => {
                     if let Some(i) = self.open.iter().rposition(|(l, _)| l == loc) {
                         self.open.remove(i);
@@ -246,9 +249,10 @@ pub fn read(document: &PagedDocument) -> PageText {
         line.text = line.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     w.out.lines.retain(|l| !l.text.is_empty());
-    for (loc, page) in &w.markers {
+    for (loc, page, y) in &w.markers {
         if let Some((_, note_page, text)) = w.entries.iter().find(|(l, _, _)| l == loc) {
             w.out.footnotes.push((*page, *note_page, text.clone()));
+            w.out.marker_at.push((*page, *y));
         }
     }
     w.out
