@@ -362,5 +362,5 @@ fn escape_char(c: char) -> String {
 /// A line for display: control characters replaced by their code, so that printing a
 /// diagnostic never sends raw control bytes to the terminal.
 fn printable(line: &str) -> String {
-    line.chars().map(|c| if c.is_control() && c != '\t' { format!("<{}>", escape_char(c)) } else { c.to_string() }).collect()
+    line.chars().map(|c| if c.is_control() && c != '\t' && c != '\n' { format!("<{}>", escape_char(c)) } else { c.to_string() }).collect()
 }

@@ -331,15 +331,23 @@ fn pages(doc: &PageText, out: &mut Vec<Finding>) {
         // first lines, as it should: the space left is the heading's, up to a fifth of the
         // page (a new section, a service that would not fit). A gap inside the page, or a
         // larger one, still counts.
-        let next_is_heading = reading(doc).find(|l| l.page == page + 1).is_some_and(|l| l.role == Role::Heading);
+        // So does a page the build ended early on purpose, to keep a footnote with its marker.
+        let next_is_heading = reading(doc).find(|l| l.page == page + 1).is_some_and(|l| l.role == Role::Heading) || doc.moved.contains(&(page + 1));
         let last = spans.iter().filter(|s| s.0 < end).map(|s| s.1).fold(0.0, f64::max);
         if !(next_is_heading && end - last <= KEPT_WITH_HEADING * h) {
             edges.push(end);
         }
         // Gaps between covered spans, and from the last one to the foot of the text area.
         for w in edges[1..].chunks(2) {
+            // Above a figure floated to the page foot, the gap is the same kept-with-heading
+            // space when all that follows on the page is that figure.
+            let float_below = |top: f64| {
+                let below: Vec<&Line> = reading(doc).filter(|l| l.page == page && l.top >= top - 1.0).collect();
+                below.iter().any(|l| l.role == Role::Caption) && below.iter().all(|l| l.size < body_size(doc) * 0.9 || l.role == Role::Caption)
+            };
             if let [bottom, top] = w
                 && top - bottom > BLANK_BAND * h
+                && !(next_is_heading && float_below(*top) && top - bottom <= KEPT_WITH_HEADING * h)
             {
                 let after = reading(doc).filter(|l| l.page == page && l.bottom <= *bottom + 1.0).last().map_or(String::new(), |l| l.text.clone());
                 out.push(finding(

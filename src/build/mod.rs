@@ -101,7 +101,7 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
     let limit = budget::pages(spec.audience);
     let ranking = budget::ranking(full, spec.audience);
     let n = ranking.len();
-    let attempt_with = |keep: usize, breaks: &[String]| -> Result<Attempt, Vec<Diagnostic>> {
+    let attempt_with = |keep: usize, breaks: &[Break]| -> Result<Attempt, Vec<Diagnostic>> {
         let mut brief = budget::retain(full, &ranking, keep);
         let source = with_breaks(typst_source(ctx, &mut brief)?, breaks);
         let laid = layout(ctx, &brief, spec, source.clone())?;
@@ -116,50 +116,72 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
     // A footnote Typst could not keep on its marker's page (inside a list it cannot move
     // the line) reads as a mistake, and so does a last page holding almost nothing (two
     // references, a stray line). Neither grows steadily with the units kept, so they are
-    // mended after the search: a few units less lay the pages out differently. Units go
-    // only while what they take is small beside the spill (twice it, plus about a short
-    // quote) or, for a torn footnote, for at most three units: real content is worth more
-    // than the look of a page.
-    let torn = |a: &Attempt| a.laid.text().footnotes.iter().any(|(m, n, _)| m != n);
+    // mended after the search (`finish`); real content is worth more than the look of a
+    // page, so little is cut for them.
     let finish = |best: Attempt, known: usize| -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
-        let text = best.laid.text();
-        let sparse = editorial::sparse_last(&text);
-        if sparse || torn(&best) {
-            let spill = if sparse { editorial::filled(&text, text.pages) } else { 0.0 };
-            let room = rooms(&best);
+        let findings = |a: &Attempt| review(ctx, a).len();
+        // The first torn footnote's marker: (page, y, source line), if any.
+        let first_tear = |a: &Attempt| {
+            let t = a.laid.text();
+            t.footnotes.iter().position(|(m, n, _)| m != n).map(|i| t.marker_at[i])
+        };
+        let mut best = (findings(&best), best, known, Vec::<Break>::new());
+        // Mends that keep every unit first: a page break before the unit that holds a torn
+        // footnote's marker (and the headings right above it), or before the marker's own
+        // line; a break that only moves the tear further on is kept and the next one mended.
+        for _ in 0..4 {
+            let Some((page, y, line)) = first_tear(&best.1) else { break };
+            let at = best.1.laid.page_height() * (page - 1) as f64 + y;
+            let mut tries: Vec<Break> = Vec::new();
+            if let Some((key, _)) = best.1.laid.markers().into_iter().filter(|(k, y)| k != "end" && k != "moved" && *y <= at).last() {
+                tries.push(Break::Unit(key));
+            }
+            tries.extend(line.map(Break::Line));
+            let mut next = None;
+            for b in tries {
+                let mut breaks = best.3.clone();
+                breaks.push(b);
+                // A break Typst refuses (inside a container) is simply not a candidate.
+                let Ok(a) = attempt_with(best.2, &breaks) else { continue };
+                let n = findings(&a);
+                // Fewer findings, or as many with the tear moved further on (to be mended next).
+                let progress = n < best.0 || first_tear(&a).is_some_and(|(p, _, _)| p > page) && n == best.0;
+                if fits(&a) && progress {
+                    next = Some((n, a, best.2, breaks));
+                    break;
+                }
+            }
+            match next {
+                Some(n) => best = n,
+                None => break,
+            }
+        }
+        // Then cutting the lowest-ranked units: at most three, and for a nearly empty last
+        // page only while what they take is small beside the spill (twice it, plus about a
+        // short quote). The candidate with the fewest findings wins.
+        if best.0 > 0 {
+            let text = best.1.laid.text();
+            let sparse = editorial::sparse_last(&text);
+            let spill = if sparse { editorial::filled(&text, text.pages) } else { f64::INFINITY };
+            let room = rooms(&best.1);
+            let (from, breaks) = (best.2, best.3.clone());
             let mut cost = 0.0;
-            for keep in (known.saturating_sub(if sparse { 4 } else { 3 })..known).rev() {
+            for keep in (from.saturating_sub(3)..from).rev() {
                 cost += room.get(ranking[keep].key().as_str()).copied().unwrap_or(0.0);
                 if sparse && cost > 2.0 * spill + 90.0 {
                     break;
                 }
-                let a = attempt(keep)?;
-                if fits(&a) && !torn(&a) && !editorial::sparse_last(&a.laid.text()) {
-                    return Ok((a, ranking[keep..].to_vec()));
+                let Ok(a) = attempt_with(keep, &breaks) else { continue };
+                let n = findings(&a);
+                if fits(&a) && n < best.0 {
+                    best = (n, a, keep, breaks.clone());
+                    if n == 0 {
+                        break;
+                    }
                 }
             }
         }
-        // A footnote still torn from its marker: start the unit that holds the marker on a
-        // new page (when the unit starts at the top level, where a page may break).
-        let mut best = best;
-        let mut breaks: Vec<String> = Vec::new();
-        for _ in 0..3 {
-            let text = best.laid.text();
-            let Some(i) = text.footnotes.iter().position(|(m, n, _)| m != n) else { break };
-            let (page, y) = text.marker_at[i];
-            let at = best.laid.page_height() * (page - 1) as f64 + y;
-            let Some((key, _)) = best.laid.markers().into_iter().filter(|(k, y)| k != "end" && *y <= at).last() else { break };
-            if breaks.contains(&key) || !best.source.lines().any(|l| breakable_before(l, &key)) {
-                break;
-            }
-            breaks.push(key);
-            let a = attempt_with(known, &breaks)?;
-            if !fits(&a) || editorial::sparse_last(&a.laid.text()) {
-                break;
-            }
-            best = a;
-        }
-        Ok((best, ranking[known..].to_vec()))
+        Ok((best.1, ranking[best.2..].to_vec()))
     };
     // Largest number of units known to fit, with its layout; smallest known not to.
     let mut lo: Option<(usize, Attempt)> = None;
@@ -259,23 +281,47 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
     cut.min(kept.saturating_sub(1))
 }
 
-/// Whether a page may break before `line` to start the unit `key`: its marker begins the
-/// line at the top level (a paragraph or a list item of its own, not inside a call).
-fn breakable_before(line: &str, key: &str) -> bool {
+/// Where a page break may be asked for: before a unit (its marker starts a line at the top
+/// level: a paragraph or list item of its own, not inside a call), or before a line of the
+/// source.
+#[derive(Debug, Clone, PartialEq)]
+enum Break {
+    Unit(String),
+    Line(usize),
+}
+
+fn starts_unit(line: &str, key: &str) -> bool {
     let marker = format!("#metadata({})", crate::render::escape::typst_string(&format!("u:{key}")));
     line.starts_with(&marker) || line.strip_prefix("- ").is_some_and(|rest| rest.starts_with(&marker))
 }
 
-/// The source with a (weak) page break before each unit in `breaks`; a break before a
-/// list item ends the list there and goes on with a new one.
-fn with_breaks(source: String, breaks: &[String]) -> String {
+/// The source with a (weak) page break at each of `breaks`, moved up over the headings
+/// right above it, which belong with what follows; a break before a list item ends the
+/// list there and goes on with a new one.
+fn with_breaks(source: String, breaks: &[Break]) -> String {
     if breaks.is_empty() {
         return source;
     }
+    let lines: Vec<&str> = source.lines().collect();
+    let mut at: Vec<usize> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let hit = breaks.iter().any(|b| match b {
+            Break::Unit(k) => starts_unit(line, k),
+            Break::Line(l) => *l == i && (line.starts_with("- ") || line.starts_with("#metadata(")),
+        });
+        if hit {
+            let mut j = i;
+            while j > 0 && lines[j - 1].starts_with('=') {
+                j -= 1;
+            }
+            at.push(j);
+        }
+    }
     let mut out = String::with_capacity(source.len() + 64);
-    for line in source.lines() {
-        if breaks.iter().any(|k| breakable_before(line, k)) {
-            out.push_str("#pagebreak(weak: true)\n");
+    for (i, line) in lines.iter().enumerate() {
+        if at.contains(&i) {
+            // The marker tells the editorial check the page ends early on purpose.
+            out.push_str("#pagebreak(weak: true)\n#metadata(\"u:moved\")\n");
         }
         out.push_str(line);
         out.push('\n');

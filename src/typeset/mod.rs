@@ -63,7 +63,15 @@ impl Laid {
 
     /// The text of every page with the role of what printed it (for the editorial check).
     pub fn text(&self) -> text::PageText {
-        text::read(&self.document)
+        let main = self.world.main();
+        text::read(&self.document, |span| {
+            if span.id() != Some(main) {
+                return None;
+            }
+            let source = self.world.source(main).ok()?;
+            let range = self.world.range(span)?;
+            source.lines().byte_to_line(range.start)
+        })
     }
 
     /// Height of one page (all pages of a brief have the same size).

@@ -3,7 +3,8 @@
 //! the editorial check.
 
 use serde::Serialize;
-use typst::foundations::{Content, StyleChain};
+use typst::foundations::{Content, StyleChain, Value};
+use typst::introspection::MetadataElem;
 use typst::introspection::{Location, Tag};
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::pdf::ArtifactElem;
@@ -63,9 +64,12 @@ pub struct PageText {
     pub extents: Vec<(usize, f64, f64)>,
     /// (page of the marker, page of the note, the note's text) for every footnote.
     pub footnotes: Vec<(usize, usize, String)>,
-    /// Where each footnote's marker is: (page, points from the page top), in the order of
-    /// `footnotes`.
-    pub marker_at: Vec<(usize, f64)>,
+    /// Pages that begin where the build broke the page on purpose (`#metadata("u:moved")`,
+    /// to keep a footnote with its marker).
+    pub moved: Vec<usize>,
+    /// Where each footnote's marker is: (page, points from the page top, the 0-based line
+    /// of the main source that wrote it), in the order of `footnotes`.
+    pub marker_at: Vec<(usize, f64, Option<usize>)>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -82,7 +86,7 @@ enum Open {
 struct Walker {
     out: PageText,
     open: Vec<(Location, Open)>,
-    markers: Vec<(Location, usize, f64)>,
+    markers: Vec<(Location, usize, f64, typst::syntax::Span)>,
     entries: Vec<(Location, usize, String)>,
     cells: usize,
     page: usize,
@@ -132,8 +136,13 @@ impl Walker {
             }
             Open::Footnote
         } else {
+            if let Some(meta) = content.to_packed::<MetadataElem>()
+                && meta.value == Value::Str("u:moved".into())
+            {
+                self.out.moved.push(self.page);
+            }
             if content.is::<FootnoteElem>() {
-                self.markers.push((loc, self.page, y));
+                self.markers.push((loc, self.page, y, content.span()));
             }
             return;
         };
@@ -229,8 +238,9 @@ fn apply(ts: Transform, p: Point) -> (f64, f64) {
 }
 
 /// Reads every page of `document`. Running headers and footers are artifacts (Typst marks
-/// them so for PDF/UA), told apart from the flow by that.
-pub fn read(document: &PagedDocument) -> PageText {
+/// them so for PDF/UA), told apart from the flow by that. `line_of` maps a span to its
+/// line in the main source.
+pub fn read(document: &PagedDocument, line_of: impl Fn(typst::syntax::Span) -> Option<usize>) -> PageText {
     let pages = document.pages();
     let height = pages.first().map_or(0.0, |p| p.frame.height().to_pt());
     let mut w = Walker {
@@ -249,10 +259,10 @@ pub fn read(document: &PagedDocument) -> PageText {
         line.text = line.text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     w.out.lines.retain(|l| !l.text.is_empty());
-    for (loc, page, y) in &w.markers {
+    for (loc, page, y, span) in &w.markers {
         if let Some((_, note_page, text)) = w.entries.iter().find(|(l, _, _)| l == loc) {
             w.out.footnotes.push((*page, *note_page, text.clone()));
-            w.out.marker_at.push((*page, *y));
+            w.out.marker_at.push((*page, *y, line_of(*span)));
         }
     }
     w.out
