@@ -394,11 +394,24 @@ fn footnotes(doc: &PageText, out: &mut Vec<Finding>) {
 }
 
 fn names(doc: &PageText) -> String {
-    reading(doc).filter(|l| !matches!(l.role, Role::Term | Role::Description)).map(|l| l.text.as_str()).collect::<Vec<_>>().join(" ")
+    joined(reading(doc).filter(|l| !matches!(l.role, Role::Term | Role::Description)))
+}
+
+/// Lines joined into running text: a line that ends in a hyphen (a break after
+/// "co-" in "co-production") joins the next without a space.
+fn joined<'a>(lines: impl Iterator<Item = &'a Line>) -> String {
+    let mut out = String::new();
+    for l in lines {
+        if !out.is_empty() && !out.ends_with('-') {
+            out.push(' ');
+        }
+        out.push_str(&l.text);
+    }
+    out
 }
 
 fn places(doc: &PageText, expect: &Expect, out: &mut Vec<Finding>) {
-    let text = reading(doc).map(|l| l.text.as_str()).collect::<Vec<_>>().join(" ");
+    let text = joined(reading(doc));
     for names in &expect.places {
         if !names.iter().any(|n| text.contains(n.as_str())) {
             out.push(finding("place-unnamed", 0, "a selected place is never named in the brief", &names.join(" / ")));
@@ -415,8 +428,13 @@ fn occurs(text: &str, lower: &str, t: &Term, acronym: bool) -> bool {
 }
 
 fn glossary(doc: &PageText, expect: &Expect, out: &mut Vec<Finding>) {
-    let listed: Vec<(usize, String)> =
-        doc.lines.iter().filter(|l| l.role == Role::Term).map(|l| (l.page, l.text.trim().trim_end_matches(':').trim().to_string())).collect();
+    // An entry may explain several words of one meaning: "recovery-oriented, recovery-focused".
+    let listed: Vec<(usize, String)> = doc
+        .lines
+        .iter()
+        .filter(|l| l.role == Role::Term)
+        .flat_map(|l| l.text.trim().trim_end_matches(':').split(", ").map(|t| (l.page, t.trim().to_string())).collect::<Vec<_>>())
+        .collect();
     if listed.is_empty() {
         return;
     }

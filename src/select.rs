@@ -816,7 +816,15 @@ pub fn glossary_for(text: &str, glossary: &model::Glossary) -> Vec<model::Term> 
         glossary.terms.iter().filter(|t| !t.gloss.trim().is_empty() && lower.contains(&t.term.to_lowercase())).cloned().collect();
     out.extend(glossary.acronyms.iter().filter(|t| !t.gloss.trim().is_empty() && words.contains(t.term.as_str())).cloned());
     out.sort_by_key(|t| t.term.to_lowercase());
-    out
+    // Two words with one meaning ("recovery-oriented", "recovery-focused") are explained once.
+    let mut merged: Vec<model::Term> = Vec::new();
+    for t in out {
+        match merged.iter_mut().find(|m| m.gloss == t.gloss) {
+            Some(m) => m.term = format!("{}, {}", m.term, t.term),
+            None => merged.push(t),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]

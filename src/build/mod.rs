@@ -167,7 +167,11 @@ fn fit(ctx: &Context, spec: &Spec, full: &Brief) -> Result<(Attempt, Vec<Unit>),
             let (from, breaks) = (best.2, best.3.clone());
             let mut cost = 0.0;
             for keep in (from.saturating_sub(3)..from).rev() {
-                cost += room.get(ranking[keep].key().as_str()).copied().unwrap_or(0.0);
+                // The reference list is the one unit whose loss costs the reader little: every
+                // note still names the report's section and pages.
+                if ranking[keep] != Unit::References {
+                    cost += room.get(ranking[keep].key().as_str()).copied().unwrap_or(0.0);
+                }
                 if sparse && cost > 2.0 * spill + 90.0 {
                     break;
                 }

@@ -86,7 +86,10 @@ impl Dataset {
             out.push(&t.text);
         }
         out.extend(items(&self.report.introduction));
-        out.extend(self.glossary.terms.iter().chain(&self.glossary.acronyms).map(|t| t.term.as_str()));
+        for t in self.glossary.terms.iter().chain(&self.glossary.acronyms) {
+            out.push(&t.term);
+            out.push(&t.gloss);
+        }
         out
     }
 

@@ -261,8 +261,8 @@ pub struct Term {
     pub term: String,
     pub gloss: String,
     pub country: Option<String>,
-    /// `report` when the gloss is the report's own words, `ours` for a plain expansion of an
-    /// abbreviation the report leaves unexplained, `none` when there is no gloss.
+    /// `report` when the gloss is the report's own words, `ours` for the publishing
+    /// organisation's plain words where the report gives none, `none` when there is no gloss.
     pub gloss_source: String,
 }
 

@@ -91,6 +91,46 @@ pub fn typst_prose(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let mut rest = source;
     while let Some(c) = rest.chars().next() {
+        // The document's settings (title, keywords) are not printed text.
+        if rest.starts_with("#show:")
+            && let Some(open) = rest.find('(')
+        {
+            rest = &rest[open..];
+            rest = &rest[1..];
+            let mut depth = 1;
+            let mut chars = rest.char_indices();
+            let mut end = rest.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => {
+                        // Skip a string literal whole.
+                        while let Some((_, d)) = chars.next() {
+                            match d {
+                                '\\' => {
+                                    chars.next();
+                                }
+                                '"' => break,
+                                _ => {}
+                            }
+                        }
+                    }
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i + 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            rest = &rest[end..];
+            continue;
+        }
         if let Some(skip) = ["#footnote[", "#metadata("].iter().find_map(|p| rest.strip_prefix(p).map(|r| (p, r))) {
             let (open, close) = if skip.0.ends_with('[') { ('[', ']') } else { ('(', ')') };
             let mut depth = 1;
@@ -124,4 +164,15 @@ pub fn typst_prose(source: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+#[cfg(test)]
+mod prose_tests {
+    use super::typst_prose;
+
+    #[test]
+    fn prose_leaves_out_settings_notes_and_markers() {
+        let src = "#show: brief.with(title: \"A \\\"(quoted)\\\" title\", keywords: (\"Tokenism\",))\nText \\#1#footnote[_Note_ \\[x\\]]#metadata(\"u:item:a\") end.";
+        assert_eq!(typst_prose(src), "\nText #1 end.");
+    }
 }
