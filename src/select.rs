@@ -472,10 +472,10 @@ impl Selector<'_> {
             when: f.when.clone(),
             place: f.place.clone(),
             location: {
-                let mut parts: Vec<&str> = Vec::new();
-                if !mentions(&f.measure, &f.place) {
-                    parts.push(&f.place);
-                }
+                // The parts of the place the measure does not already name ("Alfred Hospital,
+                // Victoria, Australia" after "roles at the Alfred Hospital": "Victoria, Australia").
+                let measure = f.measure.to_lowercase();
+                let mut parts: Vec<&str> = f.place.split(", ").filter(|p| !measure.contains(&p.to_lowercase())).collect();
                 parts.extend(f.when.as_deref());
                 parts.join(", ")
             },
