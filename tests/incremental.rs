@@ -98,7 +98,8 @@ fn json_manifest_describes_every_output() {
         let path = Path::new(o["path"].as_str().unwrap());
         let bytes = std::fs::read(path).unwrap();
         assert_eq!(o["bytes"].as_u64().unwrap(), bytes.len() as u64);
-        assert_eq!(o["sha256"].as_str().unwrap().len(), 64);
+        let digest: String = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes)).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(o["sha256"].as_str().unwrap(), digest, "{} hash", path.display());
     }
 }
 
@@ -148,15 +149,30 @@ fn watch_rebuilds_after_a_change() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut wait_for = |what: &str| -> String {
-        for line in lines.by_ref() {
-            let line = line.unwrap();
-            if line.contains(what) {
-                return line;
+    // Lines arrive through a channel, so a watch that hangs fails the test after a minute
+    // instead of blocking the suite.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
             }
         }
-        panic!("watch ended before printing {what:?}");
+    });
+    let mut wait_for = |what: &str| -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(what) => return line,
+                Ok(_) => {}
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("watch printed no {what:?} within 60 s");
+                }
+            }
+        }
     };
     wait_for("watching");
     p.append("briefs/wales.yaml", "subtitle: \"Changed while watching\"\n");

@@ -100,10 +100,12 @@ fn every_example_builds_both_formats() {
             continue;
         }
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        for ext in ["pdf", "docx"] {
-            let f = out.path().join(format!("{stem}.{ext}"));
-            assert!(std::fs::metadata(&f).is_ok_and(|m| m.len() > 1000), "{} missing", f.display());
-        }
+        // Each is a document its readers open: a PDF with pages, a DOCX with the title.
+        let pdf = out.path().join(format!("{stem}.pdf"));
+        assert!(pdf_pages(&pdf) >= 1, "{} has no page", pdf.display());
+        let docx = out.path().join(format!("{stem}.docx"));
+        let title = docx_part(&docx, "docProps/core.xml");
+        assert!(title.contains("<dc:title>") && docx_text(&docx).split_whitespace().count() > 200, "{} is not a brief", docx.display());
         n += 1;
     }
     assert!(n >= 3, "expected an example per audience");

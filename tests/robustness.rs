@@ -52,16 +52,22 @@ fn template_errors_name_the_template_line() {
     let out = tempfile::tempdir().unwrap();
     // A Minijinja error: strict undefined behaviour.
     let t = templates_with("{{ report.no_such_field }}");
-    let e = stderr(&build_with(t.path(), out.path()));
+    let o = build_with(t.path(), out.path());
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
     let last = std::fs::read_to_string(t.path().join("minister.typ.j2")).unwrap().lines().count();
     assert!(e.contains(&format!("minister.typ.j2:{last}:")) && e.contains("undefined"), "{e}");
     // A Minijinja syntax error.
     let t = templates_with("{% if %}");
-    let e = stderr(&build_with(t.path(), out.path()));
+    let o = build_with(t.path(), out.path());
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
     assert!(e.contains("minister.typ.j2:") && e.contains("syntax error"), "{e}");
     // A Typst error in generated source, mapped back to the template line.
     let t = templates_with("#no-such-function[x]");
-    let e = stderr(&build_with(t.path(), out.path()));
+    let o = build_with(t.path(), out.path());
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
     assert!(e.contains(&format!("minister.typ.j2:{last}:")) && e.contains("unknown variable: no-such-function"), "{e}");
     assert!(e.contains("generated line"), "{e}");
 }
@@ -102,12 +108,16 @@ fn unusable_output_folders_are_reported() {
     let o = run(&["build", SPEC, "--out", "/proc/briefgen-cannot-write-here"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot create the output folder"), "{}", stderr(&o));
-    let o = run(&["build", SPEC, "--out", "/tmp/briefgen-no-such-parent/x/out"]);
-    assert!(stderr(&o).contains("parent `/tmp/briefgen-no-such-parent/x` does not exist"), "{}", stderr(&o));
+    let gone = tempfile::tempdir().unwrap();
+    let missing = gone.path().join("no-such-parent/x");
+    let o = run(&["build", SPEC, "--out", path_str(&missing.join("out"))]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("parent `{}` does not exist", missing.display())), "{}", stderr(&o));
     // A folder that is a file.
     let f = tempfile::NamedTempFile::new().unwrap();
     let o = run(&["build", SPEC, "--out", path_str(f.path())]);
     assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("output folder"), "{}", stderr(&o));
 }
 
 #[test]
@@ -175,6 +185,8 @@ fn a_dataset_twenty_times_larger_still_builds_within_budget() {
         let spec = spec_dir.path().join(format!("{audience}.yaml"));
         std::fs::write(&spec, format!("date: 2026-11-22\naudience: {audience}\ncountries: all\nthemes: all\n")).unwrap();
         ok(&run(&["build", path_str(&spec), "--out", path_str(out.path()), "--data", path_str(data.path())]));
-        assert!(out.path().join(format!("{audience}.pdf")).exists());
+        let budget = [("minister", 2), ("funder", 4), ("community", 4)].into_iter().find(|(a, _)| *a == audience).unwrap().1;
+        let pages = pdf_pages(&out.path().join(format!("{audience}.pdf")));
+        assert!((1..=budget).contains(&pages), "{audience}: {pages} pages for a budget of {budget}");
     }
 }

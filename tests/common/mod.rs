@@ -116,3 +116,11 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
+
+/// The page count pdfinfo reads from a PDF (poppler-utils); a PDF it cannot read fails.
+pub fn pdf_pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo (poppler-utils)");
+    assert!(out.status.success(), "pdfinfo failed on {}", pdf.display());
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("a page count")
+}
