@@ -102,12 +102,15 @@ fn briefgen_yaml_string(s: &str) -> String {
     out
 }
 
-fn only_text(node: &typst::syntax::SyntaxNode) -> bool {
-    use typst::syntax::SyntaxKind;
+/// The text a markup tree stands for, or None if it holds anything but text: text as
+/// written, escapes undone, spaces as spaces.
+fn markup_text(node: &typst::syntax::SyntaxNode) -> Option<String> {
+    use typst::syntax::{ast, SyntaxKind};
     match node.kind() {
-        SyntaxKind::Markup => node.children().all(only_text),
-        SyntaxKind::Text | SyntaxKind::Escape | SyntaxKind::Space => true,
-        _ => false,
+        SyntaxKind::Markup => node.children().map(markup_text).collect(),
+        SyntaxKind::Text | SyntaxKind::Space => Some(node.leaf_text().to_string()),
+        SyntaxKind::Escape => node.cast::<ast::Escape>().map(|e| e.get().to_string()),
+        _ => None,
     }
 }
 
@@ -115,17 +118,23 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Cheap and exhaustive: whatever the text, the escaped form parses as nothing but
-    /// text in Typst markup, and reads back unchanged through the DOCX block markup.
+    /// text in Typst markup and reads back as the input there, in a Typst string literal
+    /// and through the DOCX block markup.
     #[test]
     fn escaped_text_is_only_text(s in prop_oneof![any::<String>(), hostile()]) {
         use briefgen::render::{blocks, escape};
+        let expected: String = s.chars().map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c }).collect();
+        // Markup: the escaped text parses as nothing but text, and that text is the input.
         let escaped = escape::typst_markup(&s);
-        prop_assert!(only_text(&typst::syntax::parse(&escaped)), "not plain text: {escaped:?}");
+        let read = markup_text(&typst::syntax::parse(&escaped));
+        prop_assert_eq!(read.as_deref(), Some(expected.as_str()), "markup {:?}", escaped);
+        // A string literal: it parses as one, and Typst reads back the input.
         let lit = escape::typst_string(&s);
         let code = typst::syntax::parse_code(&lit);
-        prop_assert!(code.children().any(|c| c.kind() == typst::syntax::SyntaxKind::Str) && code.errors_and_warnings().0.is_empty(), "bad string literal {lit:?}");
+        prop_assert!(code.errors_and_warnings().0.is_empty(), "bad string literal {lit:?}");
+        let value = code.children().find_map(|c| c.cast::<typst::syntax::ast::Str>()).map(|v| v.get().to_string());
+        prop_assert_eq!(value.as_deref(), Some(expected.as_str()), "literal {:?}", lit);
         let spans = blocks::inline(&escape::docx_markup(&s)).map_err(TestCaseError::fail)?;
-        let expected: String = s.chars().map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c }).collect();
         prop_assert_eq!(blocks::plain(&spans), expected);
     }
 }
