@@ -47,7 +47,8 @@ impl Project {
                 (spec, r["status"].as_str().unwrap().to_string())
             })
             .collect();
-        v.sort();
+        // Records come in the order the specs were given, whatever order they finished in.
+        assert_eq!(v.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["wales", "nz"], "record order");
         v
     }
 
@@ -60,7 +61,7 @@ impl Project {
 }
 
 fn statuses(nz: &str, wales: &str) -> Vec<(String, String)> {
-    vec![("nz".into(), nz.into()), ("wales".into(), wales.into())]
+    vec![("wales".into(), wales.into()), ("nz".into(), nz.into())]
 }
 
 #[test]
@@ -81,6 +82,42 @@ fn unchanged_inputs_are_skipped_and_changed_ones_rebuilt() {
     std::fs::remove_file(p.path("out/wales.docx")).unwrap();
     assert_eq!(p.build(&[]), statuses("skipped", "built"), "an output went missing");
     assert_eq!(p.build(&["--force"]), statuses("built", "built"), "--force");
+    // The date a spec gives, and whether the Typst source is written.
+    std::fs::write(p.path("briefs/wales.yaml"), std::fs::read_to_string(p.path("briefs/wales.yaml")).unwrap().replace("2026-11-22", "2026-11-23")).unwrap();
+    assert_eq!(p.build(&[]), statuses("skipped", "built"), "Welsh date changed");
+    assert_eq!(p.build(&["--emit-source"]), statuses("built", "built"), "--emit-source asked for");
+    assert_eq!(p.build(&["--emit-source"]), statuses("skipped", "skipped"), "--emit-source again");
+    // A logo the spec names: its bytes.
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs/assets/example-logo.png"), p.path("briefs/logo.png")).unwrap();
+    p.append("briefs/wales.yaml", "brand:\n  logo: logo.png\n");
+    assert_eq!(p.build(&["--emit-source"]), statuses("skipped", "built"), "logo added");
+    let mut logo = std::fs::read(p.path("briefs/logo.png")).unwrap();
+    logo.extend_from_slice(b"\0\0\0\0IEND");
+    std::fs::write(p.path("briefs/logo.png"), logo).unwrap();
+    assert_eq!(p.build(&["--emit-source"]), statuses("skipped", "built"), "logo bytes changed");
+}
+
+#[test]
+fn a_new_briefgen_rebuilds_everything() {
+    // A copy of the binary with another modification time stands for a rebuilt briefgen.
+    let p = Project::new();
+    let bin = p.path("briefgen");
+    std::fs::copy(BIN, &bin).unwrap();
+    let build = || {
+        let (data, templates, out) = (p.path("data"), p.path("templates"), p.path("out"));
+        let o = Command::new(&bin)
+            .args(["build", "--json", "--data", path_str(&data), "--templates", path_str(&templates), "--out", path_str(&out), path_str(&p.path("briefs/wales.yaml"))])
+            .output()
+            .unwrap();
+        ok(&o);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v[0]["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(build(), "built");
+    assert_eq!(build(), "skipped");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+    std::fs::File::options().write(true).open(&bin).unwrap().set_modified(later).unwrap();
+    assert_eq!(build(), "built", "a changed binary must rebuild");
 }
 
 #[test]

@@ -138,3 +138,37 @@ fn a_bad_spec_names_file_line_and_fix() {
     let e = stderr(&run(&["validate", path_str(&spec)]));
     assert!(e.contains("bad.yaml:2:20") && e.contains("did you mean `ireland`?"), "{e}");
 }
+
+#[test]
+fn one_format_alone_writes_only_that_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, present, absent) in [("pdf", "pdf", "docx"), ("docx", "docx", "pdf")] {
+        let spec = dir.path().join(format!("only-{format}.yaml"));
+        std::fs::write(&spec, format!("date: 2026-11-24\naudience: minister\ncountries: [wales]\nthemes: [funding]\nformats: [{format}]\n")).unwrap();
+        let out = dir.path().join(format!("out-{format}"));
+        ok(&run(&["build", path_str(&spec), "--out", path_str(&out)]));
+        assert!(out.join(format!("only-{format}.{present}")).exists(), "{format}: no .{present}");
+        assert!(!out.join(format!("only-{format}.{absent}")).exists(), "{format}: a .{absent} was written");
+    }
+}
+
+#[test]
+fn an_undated_spec_takes_source_date_epoch_else_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("undated.yaml");
+    std::fs::write(&spec, "audience: minister\ncountries: [wales]\nthemes: [funding]\nformats: [docx]\n").unwrap();
+    let date_in = |epoch: Option<&str>| {
+        let out = dir.path().join("out");
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.args(["build", "--force", path_str(&spec), "--out", path_str(&out)]).current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("SOURCE_DATE_EPOCH");
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+        ok(&cmd.output().unwrap());
+        docx_part(&out.join("undated.docx"), "docProps/core.xml")
+    };
+    assert!(date_in(Some("1795305600")).contains("2026-11-22"), "SOURCE_DATE_EPOCH=1795305600 is 22 November 2026");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let today = briefgen::spec::Date::from_unix(now).iso();
+    assert!(date_in(None).contains(&today), "without either, today ({today})");
+}

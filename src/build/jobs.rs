@@ -128,7 +128,7 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
     let mut manifest = Manifest::load(&req.options.out);
     let total = paths.len();
     let mut todo = Vec::new();
-    for path in paths {
+    for path in paths.clone() {
         let start = Instant::now();
         let key = spec_key(&mut manifest, &path, req);
         let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
@@ -154,6 +154,8 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
     if !todo.is_empty() {
         build_all(req, shared, todo, &mut manifest, &mut summary, total, report);
     }
+    // Progress is shown as briefs finish; the records keep the order the specs were given.
+    summary.records.sort_by_key(|r| paths.iter().position(|p| *p == r.spec).unwrap_or(usize::MAX));
     // Only a build changes what the manifest vouches for; failures and skips leave the
     // folder as it was.
     if summary.records.iter().any(|r| r.status == Status::Built)
