@@ -1,0 +1,197 @@
+//! Figures as briefs print them: numbers with their approximations and units, what they
+//! measure without repeating the unit, where and when; one record per fact; the best for a
+//! headline strip.
+
+use super::views::{FigureView, SeriesView};
+use super::words::NUMBER_WORDS;
+use crate::data::model::{self, Approx};
+
+/// "5,000", "1.5", "71".
+pub fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let digits = format!("{}", v.abs() as u64);
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if v < 0.0 { format!("-{out}") } else { out }
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A figure's number with its approximation, short for a headline ("80+", "under 5")
+/// or in words for a sentence ("more than 80 peer workers", "fewer than 5 posts").
+fn approximate(f: &model::Figure, short: bool) -> String {
+    let n = format_number(f.value);
+    let n = match (f.unit.as_str(), short) {
+        ("%", _) => format!("{n}%"),
+        (_, true) => n,
+        (unit, false) => format!("{n} {}", unit_for(f.value, unit)),
+    };
+    match (f.approx, short) {
+        (Some(Approx::MoreThan), true) => format!("{n}+"),
+        (Some(Approx::MoreThan), false) => format!("more than {n}"),
+        (Some(Approx::About), _) => format!("about {n}"),
+        (Some(Approx::UpTo), _) => format!("up to {n}"),
+        (Some(Approx::FewerThan), true) => format!("under {n}"),
+        (Some(Approx::FewerThan), false) => format!("fewer than {n}"),
+        (None, _) => n,
+    }
+}
+
+/// The number as printed in a headline: "71%", "80+", "5,000".
+pub(super) fn figure_number(f: &model::Figure) -> String {
+    approximate(f, true)
+}
+
+/// The figure in a sentence: "more than 80 peer workers".
+pub(super) fn figure_phrase(f: &model::Figure) -> String {
+    approximate(f, false)
+}
+
+/// The measure without a leading repeat of the unit ("peer workers in X" after "90 peer
+/// workers" becomes "in X"); the whole measure when nothing would be left.
+pub(super) fn detail(measure: &str, unit: &str) -> String {
+    let lower = measure.to_lowercase();
+    let unit = unit.to_lowercase();
+    let singular = unit.strip_suffix('s').unwrap_or(&unit).to_string();
+    for u in [unit.as_str(), singular.as_str()] {
+        if !u.is_empty() && lower.starts_with(u) && lower[u.len()..].starts_with([' ', ',']) {
+            let rest = measure[u.len()..].trim_start_matches([' ', ',']).trim();
+            if rest.split_whitespace().count() >= 2 {
+                return rest.to_string();
+            }
+        }
+    }
+    measure.to_string()
+}
+
+/// A unit as printed after its number: "1 health board", "7 health boards".
+pub(super) fn unit_for(value: f64, unit: &str) -> String {
+    if value == 1.0
+        && let Some(one) = unit.strip_suffix('s')
+        && !unit.ends_with("ss")
+    {
+        return one.to_string();
+    }
+    unit.to_string()
+}
+
+/// Whether `text` already states the figure's value (as digits or, for small whole
+/// numbers, as a word).
+pub(super) fn states(text: &str, f: &model::Figure) -> bool {
+    let plain = text.replace(',', "");
+    let digits = if f.value.fract() == 0.0 { format!("{}", f.value as i64) } else { format!("{}", f.value) };
+    let word = (f.value.fract() == 0.0 && (0.0..=20.0).contains(&f.value)).then(|| NUMBER_WORDS[f.value as usize]);
+    plain
+        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .map(|t| t.trim_end_matches('.').to_lowercase())
+        .any(|t| t == digits || word.is_some_and(|w| t == w))
+}
+
+/// Two records of one fact (the report states some figures twice, in different words):
+/// the same place, value and date, counting the same kind of thing.
+fn same_fact(a: &FigureView, b: &FigureView) -> bool {
+    let head = |u: &str| u.split_whitespace().last().map(|w| w.trim_end_matches('s').to_lowercase()).unwrap_or_default();
+    a.country == b.country && a.value == b.value && a.when == b.when && head(&a.unit) == head(&b.unit)
+}
+
+/// Keeps the first record of each fact; it joins the series of a dropped record, so a
+/// template that shows the series as a chart does not show the fact again beside it.
+pub(super) fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
+    let mut out: Vec<FigureView> = Vec::new();
+    for f in figures {
+        match out.iter_mut().find(|g| same_fact(g, &f)) {
+            Some(g) => {
+                if g.series.is_none() {
+                    g.series = f.series;
+                }
+            }
+            None => out.push(f),
+        }
+    }
+    out
+}
+
+/// How well a figure serves as a headline: outcomes (percentages), where a series ended,
+/// and the size of a peer workforce say most; the number of regions or a duration least.
+pub(super) fn headline_score(f: &FigureView, last_of_series: bool) -> i32 {
+    let text = format!("{} {}", f.unit, f.measure).to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    let mut score = 0;
+    if f.unit == "%" {
+        score += 3;
+    }
+    if last_of_series {
+        score += 3;
+    }
+    if has(&["peer", "worker", "role", "staff", "supporter", "position"]) {
+        score += 2;
+    }
+    if has(&["million", "dkk", "£", "$", "€"]) {
+        score += 1;
+    }
+    if f.when.is_some() {
+        score += 1;
+    }
+    // Judged on the unit alone: "years" in a measure ("retention at three years") is fine.
+    let unit = f.unit.to_lowercase();
+    if ["region", "municipalit", "district", "health board", "authorit", "year", "day", "hour", "decade", "unit"].iter().any(|w| unit.contains(w)) {
+        score -= 3;
+    }
+    score
+}
+
+/// Figures ranked for a headline strip: by score, then spread so each country gets one
+/// before any gets two; duplicates (same number, unit and place) once only.
+pub(super) fn headline(figures: &[FigureView], series: &[SeriesView]) -> Vec<FigureView> {
+    let last_of_series = |f: &FigureView| {
+        f.series.as_ref().is_some_and(|id| series.iter().any(|s| &s.id == id && s.points.last().is_some_and(|p| p.number == f.number)))
+    };
+    let scored: Vec<(i32, usize, &FigureView)> = figures.iter().enumerate().map(|(i, f)| (headline_score(f, last_of_series(f)), i, f)).collect();
+    // Too few good ones: take the rest in score order rather than show no strip at all.
+    let mut ranked: Vec<(i32, usize, &FigureView)> = if scored.iter().filter(|(s, _, _)| *s > 0).count() < 3 {
+        scored
+    } else {
+        scored.into_iter().filter(|(s, _, _)| *s > 0).collect()
+    };
+    ranked.sort_by_key(|(score, i, _)| (-score, *i));
+    let mut seen: Vec<&FigureView> = Vec::new();
+    ranked.retain(|(_, _, f)| {
+        let fresh = !seen.iter().any(|g| same_fact(g, f) || g.number == f.number && g.unit == f.unit && g.place == f.place);
+        seen.push(f);
+        fresh
+    });
+    // Round-robin over countries, keeping the score order within each round.
+    let mut out = Vec::new();
+    let mut round = 0;
+    while out.len() < ranked.len() {
+        let mut per_country = std::collections::HashMap::new();
+        for (_, _, f) in &ranked {
+            let n = per_country.entry(f.country.clone()).or_insert(0);
+            if *n == round && !out.iter().any(|o: &FigureView| o.id == f.id) {
+                out.push((*f).clone());
+            }
+            *n += 1;
+        }
+        round += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(format_number(5000.0), "5,000");
+        assert_eq!(format_number(71.0), "71");
+        assert_eq!(format_number(1234567.0), "1,234,567");
+        assert_eq!(format_number(2.5), "2.5");
+    }
+}

@@ -1,0 +1,405 @@
+//! Select stage: spec × dataset → the brief's content (`views::Brief`), the one context
+//! every template sees. Material tied to a country comes only from the selected countries;
+//! themes filter insights and tagged items. Each figure and quote carries its citation.
+//! One builder per part of the brief, as `select` reads: themes, passages, figures and
+//! the headline strip, quotes, services, references, series, conclusion, the comparison
+//! matrix, then the words about the selection (`meta`) and the report (`report`).
+
+mod figures;
+mod views;
+mod words;
+
+pub use figures::format_number;
+pub use views::*;
+pub use words::{first_sentence, glossary_for, number_word};
+
+use crate::data::model::{self, Country};
+use crate::data::Dataset;
+use crate::spec::{Selection, Spec};
+use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, states, unit_for};
+use words::{join_names, lower_first, mentions};
+
+/// Builds the brief's content from a checked spec and dataset.
+pub fn select(spec: &Spec, data: &Dataset) -> Brief {
+    let sel = Selector { data, spec, chosen: data.countries.iter().filter(|c| spec.countries.includes(&c.id)).collect() };
+    let themes = sel.themes();
+    let items = sel.passages();
+    let figures = sel.figures();
+    let series = sel.series();
+    let headline = sel.headline(&figures, &series);
+    let matrix = sel.matrix(&themes, &items);
+    Brief {
+        meta: sel.meta(&themes),
+        report: sel.report(),
+        countries: sel.chosen.iter().map(|c| CountryView { id: c.id.clone(), name: c.name.clone(), short_name: c.short_name.clone() }).collect(),
+        themes,
+        items,
+        figures,
+        headline,
+        quotes: sel.quotes(),
+        services: sel.services(),
+        series,
+        conclusion: sel.conclusion(),
+        references: sel.references(),
+        glossary: Vec::new(),
+        matrix,
+    }
+}
+
+struct Selector<'a> {
+    data: &'a Dataset,
+    spec: &'a Spec,
+    /// The selected countries, in report order.
+    chosen: Vec<&'a Country>,
+}
+
+impl Selector<'_> {
+
+    fn cite(&self, c: &Country, section: &str, page: Option<u32>) -> String {
+        let title = c.sections.get(section).map_or(section, |s| s.title.as_str());
+        let pages = match page {
+            Some(p) => words::pages(p, p),
+            None => {
+                let (a, b) = self.data.section_pages(c, section);
+                words::pages(a, b)
+            }
+        };
+        if section == "chapter" { format!("{}, {pages}", c.name) } else { format!("{}, {title}, {pages}", c.name) }
+    }
+
+    fn on_theme(&self, themes: &[String]) -> bool {
+        self.spec.themes.any(themes)
+    }
+
+    fn figure(&self, c: &Country, f: &model::Figure) -> FigureView {
+        FigureView {
+            id: f.id.clone(),
+            number: figure_number(f),
+            phrase: figure_phrase(f),
+            value: f.value,
+            approx: f.approx,
+            unit: unit_for(f.value, &f.unit),
+            measure: f.measure.clone(),
+            detail: detail(&f.measure, &f.unit),
+            when: f.when.clone(),
+            place: f.place.clone(),
+            location: {
+                // The parts of the place the measure does not already name ("Alfred Hospital,
+                // Victoria, Australia" after "roles at the Alfred Hospital": "Victoria, Australia").
+                let measure = f.measure.to_lowercase();
+                let mut parts: Vec<&str> = f.place.split(", ").filter(|p| !measure.contains(&p.to_lowercase())).collect();
+                parts.extend(f.when.as_deref());
+                parts.join(", ")
+            },
+            country: c.id.clone(),
+            country_name: c.name.clone(),
+            service: f.service.clone(),
+            series: f.series.clone(),
+            themes: f.themes.clone(),
+            cite: self.cite(c, &f.section, f.page),
+        }
+    }
+
+    fn examples(&self, examples: &[model::Example]) -> Vec<ExampleView> {
+        examples
+            .iter()
+            .filter(|e| !e.countries.is_empty() && e.countries.iter().all(|c| self.spec.countries.includes(c)))
+            .map(|e| ExampleView { countries: e.countries.clone(), text: e.text.clone() })
+            .collect()
+    }
+
+    /// Passages on the selected themes. One that opens by pointing back at the passage
+    /// before it (tagged `follows`) cannot stand alone in a brief and is left out; a lead
+    /// that the text itself begins with is not printed twice.
+    fn passages_of(&self, c: &Country, out: &mut Vec<TaggedItem>) {
+        let mut push = |kind: &str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
+            if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
+                let lead = lead.filter(|l| !text.to_lowercase().starts_with(&l.to_lowercase()));
+                out.push(TaggedItem {
+                    kind: kind.to_string(),
+                    id: id.to_string(),
+                    lead: lead.cloned(),
+                    text: text.to_string(),
+                    first_sentence: first_sentence(text),
+                    themes: themes.to_vec(),
+                    tags: tags.to_vec(),
+                    country: c.id.clone(),
+                    country_name: c.name.clone(),
+                    short_name: c.short_name.clone(),
+                    cite: self.cite(c, section, page),
+                });
+            }
+        };
+        for k in &c.key_messages {
+            push("key-message", "key-messages", &k.id, Some(&k.lead), &k.text, &k.themes, &k.tags, k.page);
+        }
+        for i in &c.context {
+            push("context", "context", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
+        }
+        for t in &c.timeline {
+            push("timeline", "context", &t.id, Some(&t.when), &t.event, &t.themes, &[], t.page);
+        }
+        for i in c.enablers.iter().flat_map(|g| &g.items) {
+            push("enabler", "enablers", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
+        }
+        for i in &c.findings {
+            push("finding", "findings", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
+        }
+        for i in &c.lessons {
+            push("lesson", "findings", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
+        }
+    }
+
+    /// Figure series of the selected countries, points in file order (the data lists
+    /// them chronologically); a series is shown if any of its points is on a selected theme.
+    fn series(&self) -> Vec<SeriesView> {
+        let countries = &self.chosen;
+        let mut out: Vec<(SeriesView, bool)> = Vec::new();
+        for country in countries {
+            for f in &country.figures {
+                let (Some(id), Some(when)) = (&f.series, &f.when) else { continue };
+                let point = SeriesPoint { when: when.clone(), value: f.value, number: figure_number(f) };
+                let on_theme = self.on_theme(&f.themes);
+                match out.iter_mut().find(|(s, _)| &s.id == id) {
+                    Some((s, shown)) => {
+                        s.points.push(point);
+                        *shown |= on_theme;
+                    }
+                    None => out.push((
+                        SeriesView {
+                            id: id.clone(),
+                            unit: f.unit.clone(),
+                            place: f.place.clone(),
+                            country_name: country.name.clone(),
+                            points: vec![point],
+                            max: 0.0,
+                            cite: self.cite(country, &f.section, f.page),
+                            alt: String::new(),
+                        },
+                        on_theme,
+                    )),
+                }
+            }
+        }
+        out.into_iter()
+            .filter(|(s, shown)| *shown && s.points.len() >= 2)
+            .map(|(mut s, _)| {
+                s.max = s.points.iter().map(|p| p.value).fold(0.0, f64::max);
+                let points: Vec<String> = s.points.iter().map(|p| format!("{} ({})", p.number, p.when)).collect();
+                s.alt = format!("Bar chart of {}, {}: {}.", s.unit, s.place, points.join(", "));
+                s
+            })
+            .collect()
+    }
+
+    fn themes(&self) -> Vec<ThemeView> {
+        let data = self.data;
+        data.insights
+            .insights
+            .iter()
+            .filter(|i| self.spec.themes.includes(&i.id))
+            .map(|i| ThemeView {
+                id: i.id.clone(),
+                number: i.number,
+                name: i.name.clone(),
+                title: i.title.clone(),
+                summary: i.summary.clone(),
+                examples: self.examples(&i.examples),
+                cite: format!("{}, {}", data.insights.section.title, words::pages(i.page, i.page)),
+            })
+            .collect()
+    }
+
+    fn passages(&self) -> Vec<TaggedItem> {
+        let mut items = Vec::new();
+        for c in &self.chosen {
+            self.passages_of(c, &mut items);
+        }
+        items
+    }
+
+    /// Figures on the selected themes, one record per fact.
+    fn figures(&self) -> Vec<FigureView> {
+        distinct(self.chosen.iter().flat_map(|c| c.figures.iter().filter(|f| self.on_theme(&f.themes)).map(|f| self.figure(c, f))).collect())
+    }
+
+    /// The headline strip. It needs a few figures even when the themes tag fewer: then the
+    /// selected countries' other figures fill it, after the on-theme ones.
+    fn headline(&self, figures: &[FigureView], series: &[SeriesView]) -> Vec<FigureView> {
+        let mut candidates = figures.to_vec();
+        if figures.iter().filter(|f| headline_score(f, false) > 0).count() < 3 {
+            for c in &self.chosen {
+                candidates.extend(c.figures.iter().filter(|f| !self.on_theme(&f.themes)).map(|f| self.figure(c, f)));
+            }
+        }
+        headline(&candidates, series)
+    }
+
+    fn quotes(&self) -> Vec<QuoteView> {
+        self.chosen
+            .iter()
+            .flat_map(|c| {
+                c.quotes.iter().filter(|q| self.on_theme(&q.themes)).map(move |q| QuoteView {
+                    id: q.id.clone(),
+                    text: q.text.clone(),
+                    who: q.who.clone(),
+                    country: c.id.clone(),
+                    country_name: c.name.clone(),
+                    themes: q.themes.clone(),
+                    cite: self.cite(c, q.section.as_deref().unwrap_or("chapter"), q.page),
+                })
+            })
+            .collect()
+    }
+
+    /// Services on the selected themes, each with its own figures that its points do not
+    /// already state.
+    fn services(&self) -> Vec<ServiceView> {
+        self.chosen
+            .iter()
+            .flat_map(|c| {
+                c.services.iter().filter(|s| self.on_theme(&s.themes)).map(move |s| {
+                    let points = s.points.join(" ");
+                    ServiceView {
+                        id: s.id.clone(),
+                        name: s.name.clone(),
+                        place: s.place.clone(),
+                        elsewhere: !mentions(&s.place, &c.name) && !mentions(&s.place, &c.short_name),
+                        points: s.points.clone(),
+                        country: c.id.clone(),
+                        country_name: c.name.clone(),
+                        themes: s.themes.clone(),
+                        figures: distinct(
+                            c.figures.iter().filter(|f| f.service.as_deref() == Some(&s.id) && !states(&points, f)).map(|f| self.figure(c, f)).collect(),
+                        ),
+                        cite: self.cite(c, "services", s.page),
+                    }
+                })
+            })
+            .collect()
+    }
+
+    fn references(&self) -> Vec<ReferenceView> {
+        self.chosen
+            .iter()
+            .flat_map(|c| {
+                c.references.iter().map(move |r| ReferenceView {
+                    id: r.id.clone(),
+                    citation: r.citation.clone(),
+                    url: r.url.clone(),
+                    country: c.id.clone(),
+                    country_name: c.name.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn conclusion(&self) -> Vec<ConclusionView> {
+        let section = &self.data.conclusion.section;
+        self.data
+            .conclusion
+            .themes
+            .iter()
+            .filter(|t| self.spec.themes.any(&t.themes))
+            .map(|t| {
+                let page = t.page.unwrap_or(section.page);
+                ConclusionView {
+                    id: t.id.clone(),
+                    title: t.title.clone(),
+                    text: t.text.clone(),
+                    examples: self.examples(&t.examples),
+                    cite: format!("{}, {}", section.title, words::pages(page, page)),
+                }
+            })
+            .collect()
+    }
+
+    /// Selected countries × selected themes.
+    fn matrix(&self, themes: &[ThemeView], items: &[TaggedItem]) -> Vec<MatrixRow> {
+        self.chosen
+            .iter()
+            .map(|c| MatrixRow {
+                country: c.id.clone(),
+                short_name: c.short_name.clone(),
+                cells: themes
+                    .iter()
+                    .map(|t| {
+                        let key = c.key_messages.iter().find(|k| k.themes.contains(&t.id));
+                        let other = items.iter().any(|i| i.country == c.id && i.themes.contains(&t.id));
+                        MatrixCell {
+                            theme: t.id.clone(),
+                            level: if key.is_some() { "key" } else if other { "other" } else { "none" }.to_string(),
+                            lead: key.map(|k| k.lead.clone()),
+                            cite: key.map(|k| self.cite(c, "key-messages", k.page)),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The words about the selection: its dates, names, labels, counts and brand.
+    fn meta(&self, themes: &[ThemeView]) -> Meta {
+        let (spec, data, chosen) = (self.spec, self.data, &self.chosen);
+        // "British Columbia, Canada" reads as two places in a list: "British Columbia (Canada)".
+        let country_names: Vec<String> =
+            chosen.iter().map(|c| c.name.split_once(", ").map_or_else(|| c.name.clone(), |(a, b)| format!("{a} ({b})"))).collect();
+        let theme_names: Vec<String> = themes.iter().map(|t| lower_first(&t.name)).collect();
+        let mut keywords = vec!["peer support".to_string(), "mental health".to_string(), spec.audience.id().to_string()];
+        keywords.extend(chosen.iter().map(|c| c.short_name.clone()));
+        keywords.extend(themes.iter().map(|t| t.name.clone()));
+        Meta {
+            stem: spec.stem.clone(),
+            title: spec.title.clone().unwrap_or_default(),
+            subtitle: spec.subtitle.clone(),
+            organisation: spec.organisation.clone(),
+            // Without an organisation, the report whose words the brief carries.
+            author: spec.organisation.clone().unwrap_or_else(|| data.report.title.clone()),
+            date: spec.date.long(),
+            date_iso: spec.date.iso(),
+            year: spec.date.year,
+            month: spec.date.month,
+            day: spec.date.day,
+            audience: spec.audience.id().to_string(),
+            audience_name: spec.audience.name().to_string(),
+            paper: spec.paper.typst_name().to_string(),
+            keywords,
+            all_countries: spec.countries == Selection::All,
+            all_themes: spec.themes == Selection::All,
+            countries_label: join_names(&country_names),
+            countries_count: chosen.len(),
+            countries_count_word: number_word(chosen.len()),
+            themes_label: join_names(&theme_names),
+            themes_count: themes.len(),
+            total_countries: data.countries.len(),
+            total_countries_word: number_word(data.countries.len()),
+            brand: BrandView {
+                colour: spec.brand.colour.clone(),
+                accent: spec.brand.accent.clone(),
+                logo: spec.brand.logo.as_ref().map(|_| LOGO_PATH.to_string()),
+                logo_alt: format!("Logo of {}", spec.organisation.as_deref().unwrap_or("the issuing organisation")),
+            },
+        }
+    }
+
+    /// The report itself: its title, method and where the selected countries' references are.
+    fn report(&self) -> ReportView {
+        let report = &self.data.report;
+        let ref_pages: Vec<u32> = self.chosen.iter().filter_map(|c| c.sections.get("references")).map(|s| s.page).collect();
+        let references_cite = match (ref_pages.iter().min(), ref_pages.iter().max()) {
+            (Some(a), Some(b)) => format!("References, {}", words::pages(*a, *b)),
+            _ => "References".to_string(),
+        };
+        ReportView {
+            title: report.title.clone(),
+            subtitle: report.subtitle.clone(),
+            purpose: report.purpose.clone(),
+            interviews: report.method.interviews,
+            method: report.method.summary.clone(),
+            interviewees: report.method.interviewees.clone(),
+            method_cite: report.sections.get("introduction").map_or_else(|| "Introduction".to_string(), |s| format!("{}, {}", s.title, words::pages(s.page, s.page))),
+            introduction: report.introduction.iter().map(|i| i.text.clone()).collect(),
+            references_cite,
+        }
+    }
+}

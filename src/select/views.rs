@@ -1,0 +1,249 @@
+//! What templates see: the brief's content as serialisable views, one context for every
+//! template. Everything is in flat lists in report order (templates group by `country` when
+//! they want to), so the budget stage can drop an item by removing it from one list.
+
+use crate::data::model::{self, Approx};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    pub meta: Meta,
+    pub report: ReportView,
+    /// The selected countries, in report order (names only; content is in the lists).
+    pub countries: Vec<CountryView>,
+    /// The selected insights, in report order.
+    pub themes: Vec<ThemeView>,
+    /// Key messages, context, enablers, findings and lessons on the selected themes.
+    pub items: Vec<TaggedItem>,
+    pub figures: Vec<FigureView>,
+    /// The figures best suited to a headline strip, best first, spread across countries.
+    pub headline: Vec<FigureView>,
+    pub quotes: Vec<QuoteView>,
+    pub services: Vec<ServiceView>,
+    /// Figure series with at least two points (for charts).
+    pub series: Vec<SeriesView>,
+    pub conclusion: Vec<ConclusionView>,
+    pub references: Vec<ReferenceView>,
+    /// Glossary terms that occur in the brief's text.
+    pub glossary: Vec<model::Term>,
+    /// Selected countries × selected themes.
+    pub matrix: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub stem: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub organisation: Option<String>,
+    /// PDF/DOCX author: the organisation, else the report the brief is drawn from.
+    pub author: String,
+    pub date: String,
+    pub date_iso: String,
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub audience: String,
+    pub audience_name: String,
+    pub paper: String,
+    pub keywords: Vec<String>,
+    pub all_countries: bool,
+    pub all_themes: bool,
+    /// Every selected place by name, in a sentence: "Wales and Ireland", "British Columbia
+    /// (Canada), Denmark, … and Wales".
+    pub countries_label: String,
+    /// How many places are selected, as a word where prose would use one ("seven").
+    pub countries_count: usize,
+    pub countries_count_word: String,
+    /// The selected themes' names in a sentence: "funding, vulnerability and named leaders".
+    pub themes_label: String,
+    pub themes_count: usize,
+    /// How many chapters the report has (not how many are selected).
+    pub total_countries: usize,
+    pub total_countries_word: String,
+    pub brand: BrandView,
+}
+
+/// The brand as templates see it; the logo's bytes travel beside the brief.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandView {
+    pub colour: String,
+    pub accent: String,
+    /// Where the logo is in the Typst world and the DOCX pictures, if there is one.
+    pub logo: Option<String>,
+    pub logo_alt: String,
+}
+
+/// The virtual path of a spec's logo (see `typeset::world` and `docx`).
+pub const LOGO_PATH: &str = "/brand-logo.png";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub title: String,
+    pub subtitle: String,
+    pub purpose: String,
+    pub interviews: u32,
+    pub method: String,
+    pub interviewees: Vec<String>,
+    /// Where the report describes its method (its introduction).
+    pub method_cite: String,
+    /// The introduction's paragraphs.
+    pub introduction: Vec<String>,
+    /// The report's own pages holding the references of the selected countries.
+    pub references_cite: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountryView {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaggedItem {
+    /// key-message, context, enabler, finding or lesson.
+    pub kind: String,
+    pub id: String,
+    pub lead: Option<String>,
+    pub text: String,
+    /// The text's first sentence, verbatim (for briefs that quote only the gist).
+    pub first_sentence: String,
+    pub themes: Vec<String>,
+    /// Editorial tags from the dataset (`risk`, ...).
+    pub tags: Vec<String>,
+    pub country: String,
+    pub country_name: String,
+    pub short_name: String,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    pub id: String,
+    /// The number as printed in a headline: "71%", "80+", "5,000".
+    pub number: String,
+    /// The figure in a sentence: "more than 80 peer workers", "71%".
+    pub phrase: String,
+    pub value: f64,
+    pub approx: Option<Approx>,
+    pub unit: String,
+    pub measure: String,
+    /// The measure without a leading repeat of the unit, for printing right after the
+    /// number and unit ("65 recommendations" / "made by the Royal Commission").
+    pub detail: String,
+    pub when: Option<String>,
+    pub place: String,
+    /// Where and when, leaving out a place the measure already names: "Wales, 2024".
+    pub location: String,
+    pub country: String,
+    pub country_name: String,
+    pub service: Option<String>,
+    pub series: Option<String>,
+    pub themes: Vec<String>,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView {
+    pub id: String,
+    pub text: String,
+    pub who: String,
+    pub country: String,
+    pub country_name: String,
+    pub themes: Vec<String>,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceView {
+    pub id: String,
+    pub name: String,
+    pub place: String,
+    /// The place does not lie in the chapter's country as named (the report describes a
+    /// service from elsewhere in that chapter): templates say so rather than leave it
+    /// unexplained.
+    pub elsewhere: bool,
+    pub points: Vec<String>,
+    pub country: String,
+    pub country_name: String,
+    pub themes: Vec<String>,
+    /// The service's own figures that its points do not already state.
+    pub figures: Vec<FigureView>,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceView {
+    pub id: String,
+    pub citation: String,
+    pub url: Option<String>,
+    pub country: String,
+    pub country_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesPoint {
+    pub when: String,
+    pub value: f64,
+    pub number: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesView {
+    pub id: String,
+    pub unit: String,
+    pub place: String,
+    pub country_name: String,
+    pub points: Vec<SeriesPoint>,
+    pub max: f64,
+    pub cite: String,
+    /// A text equivalent of the chart, for alt text.
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleView {
+    pub countries: Vec<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeView {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+    pub title: String,
+    pub summary: String,
+    /// Only examples whose countries are all selected.
+    pub examples: Vec<ExampleView>,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConclusionView {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub examples: Vec<ExampleView>,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    pub country: String,
+    pub short_name: String,
+    /// One cell per selected theme, in theme order.
+    pub cells: Vec<MatrixCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixCell {
+    pub theme: String,
+    /// `key` when one of the country's key messages is on the theme, `other` when only
+    /// other passages are, `none` when the chapter says nothing tagged with it.
+    pub level: String,
+    /// The first such key message's lead, and its citation.
+    pub lead: Option<String>,
+    pub cite: Option<String>,
+}

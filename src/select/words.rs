@@ -1,0 +1,95 @@
+//! Words around the data: sentences, lists of names, capitals, numbers in words, page
+//! ranges, and which glossary entries a printed text needs.
+
+use crate::data::model;
+
+/// The first sentence of a passage: up to the first ". " (or "? ", "! ") followed by a
+/// capital letter, so "e.g. Band 7" and "Dr. Smith" do not end it.
+pub fn first_sentence(text: &str) -> String {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for w in chars.windows(3) {
+        let [(i, a), (_, b), (_, c)] = [w[0], w[1], w[2]];
+        if matches!(a, '.' | '?' | '!') && b == ' ' && c.is_uppercase() {
+            let before: String = text[..i].chars().rev().take_while(|c| c.is_alphanumeric()).collect();
+            if before.chars().count() > 2 || before.chars().all(|c| c.is_lowercase()) && before.chars().count() > 1 {
+                return text[..=i].to_string();
+            }
+        }
+    }
+    text.to_string()
+}
+
+pub(super) fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "Named leaders" → "named leaders" inside a sentence; "NHS roles" stays as it is.
+pub(super) fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => a.to_lowercase().chain(s.chars().skip(1)).collect(),
+        _ => s.to_string(),
+    }
+}
+
+/// Whether `text` names `place` or the first part of it ("Victoria" of "Victoria, Australia").
+pub(super) fn mentions(text: &str, place: &str) -> bool {
+    let text = text.to_lowercase();
+    let place = place.to_lowercase();
+    text.contains(&place) || place.split(", ").next().is_some_and(|head| !head.is_empty() && text.contains(head))
+}
+
+pub(super) const NUMBER_WORDS: [&str; 21] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+    "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+];
+
+/// A number in words where English prose would write it so ("seven", but "34").
+pub fn number_word(n: usize) -> String {
+    NUMBER_WORDS.get(n).filter(|_| n <= 12).map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+/// "p. 5" or "pp. 54–56".
+pub(super) fn pages(first: u32, last: u32) -> String {
+    if first == last { format!("p. {first}") } else { format!("pp. {first}–{last}") }
+}
+
+/// The glossary entries a printed text needs: terms that occur in it (ignoring case) and
+/// abbreviations that occur as words (or with a plural `s`). `text` is what the brief
+/// prints outside its glossary, so nothing is explained that is not on the page.
+pub fn glossary_for(text: &str, glossary: &model::Glossary) -> Vec<model::Term> {
+    let lower = text.to_lowercase();
+    let words: std::collections::HashSet<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|w| w.strip_suffix('s').filter(|s| s.len() > 1 && s.chars().all(|c| c.is_uppercase())).unwrap_or(w))
+        .collect();
+    let mut out: Vec<model::Term> =
+        glossary.terms.iter().filter(|t| !t.gloss.trim().is_empty() && lower.contains(&t.term.to_lowercase())).cloned().collect();
+    out.extend(glossary.acronyms.iter().filter(|t| !t.gloss.trim().is_empty() && words.contains(t.term.as_str())).cloned());
+    out.sort_by_key(|t| t.term.to_lowercase());
+    // Two words with one meaning ("recovery-oriented", "recovery-focused") are explained once.
+    let mut merged: Vec<model::Term> = Vec::new();
+    for t in out {
+        match merged.iter_mut().find(|m| m.gloss == t.gloss) {
+            Some(m) => m.term = format!("{}, {}", m.term, t.term),
+            None => merged.push(t),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences() {
+        assert_eq!(first_sentence("Since 2020, Wales has grown. Milestones such as X."), "Since 2020, Wales has grown.");
+        assert_eq!(first_sentence("Roles (e.g. Band 7 and 8A) grew. Then more."), "Roles (e.g. Band 7 and 8A) grew.");
+        assert_eq!(first_sentence("No full stop here"), "No full stop here");
+    }
+}
