@@ -201,6 +201,45 @@ fn docx_has_word_structures() {
     assert!(doc.contains(r#"descr="Bar chart of peer workers, Copenhagen region"#), "chart alt text");
 }
 
+/// What the PDF shows around the text reaches the DOCX: the running footer with page
+/// numbers, the summary panel, key figures as a table, boxed quotes, numbered figure
+/// captions, headings kept with what follows, typographic quotes in template text (and
+/// dataset text as typed, as in the PDF), and a default paragraph style.
+#[test]
+fn docx_carries_the_pdfs_furniture() {
+    let out = tempfile::tempdir().unwrap();
+    let specs = ["minister-wales-ireland-funding", "funder-all-workforce", "community-new-zealand"];
+    let mut args = vec!["build".to_string(), "--out".into(), path_str(out.path()).into()];
+    args.extend(specs.iter().map(|s| format!("briefs/{s}.yaml")));
+    ok(&run(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+    let part = |stem: &str, name: &str| docx_part(&out.path().join(format!("{stem}.docx")), name);
+
+    let footer = part("minister-wales-ireland-funding", "word/footer1.xml");
+    assert!(footer.contains("Ministers and their offices · 22 November 2026"), "footer note: {footer}");
+    assert!(footer.contains("Page ") && footer.contains("<w:instrText>PAGE</w:instrText>") && footer.contains("<w:instrText>NUMPAGES</w:instrText>"));
+    let styles = part("minister-wales-ireland-funding", "word/styles.xml");
+    assert_eq!(styles.matches(r#"w:styleId="Normal""#).count(), 1, "one Normal style");
+    assert!(styles.contains(r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal">"#), "Normal is the default style");
+    assert!(styles.contains(r#"w:name w:val="caption""#) && styles.contains(r#"w:name w:val="footer""#));
+
+    let minister = part("minister-wales-ireland-funding", "word/document.xml");
+    assert!(minister.contains(r#"<w:pStyle w:val="Panel" />"#), "summary panel");
+    assert!(minister.matches(r#"<w:pStyle w:val="KeyFigure" />"#).count() >= 2, "key figures as a table row");
+    assert!(minister.contains(r#"<w:pStyle w:val="Quote" /><w:keepNext /><w:keepLines />"#), "quote kept with its attribution");
+    assert!(minister.contains(r#"<w:pStyle w:val="Heading2" /><w:keepNext /><w:keepLines />"#), "headings kept with what follows");
+
+    let funder = part("funder-all-workforce", "word/document.xml");
+    let charts = funder.matches("descr=\"Bar chart").count();
+    assert!(charts >= 1 && funder.matches("SEQ Figure").count() == charts, "one numbered caption per chart");
+    let text = docx_text(&out.path().join("funder-all-workforce.docx"));
+    assert!(contains(&text, "Figure 1 : Peer workers, Copenhagen region"), "caption text: figure number and unit");
+    assert!(funder.contains(r#"<w:pStyle w:val="Small" /><w:keepNext />"#), "a service's place line stays with its points");
+
+    let community = docx_text(&out.path().join("community-new-zealand.docx"));
+    assert!(community.contains("In people’s own words") && community.contains("the report’s introduction"), "template apostrophes are typographic");
+    assert!(community.contains("Aotearoa New Zealand's first"), "dataset text keeps its straight apostrophe, as the PDF does");
+}
+
 #[test]
 fn pdf_declares_its_standards() {
     let out = tempfile::tempdir().unwrap();

@@ -449,6 +449,7 @@ fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagno
         date_iso: &brief.meta.date_iso,
         paper: spec.paper,
         colour: &spec.brand.colour,
+        accent: &spec.brand.accent,
         body_pt: if spec.audience == crate::spec::Audience::Community { 12 } else { 10 },
     };
     docx::write(&blocks, &meta, ctx.renderer.dir(), &pictures).map_err(|e| vec![e])

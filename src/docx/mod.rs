@@ -1,14 +1,19 @@
 //! Write stage for Word: DOCX blocks → docx-rs, with real heading styles (navigation
 //! pane), bullet numbering, Word footnotes and core properties.
 //!
-//! docx-rs leaves three things to us: core properties (no API: we write core.xml),
+//! docx-rs leaves four things to us: core properties (no API: we write core.xml),
 //! footnote numbering (its ids come from a process-global counter: we number per
-//! document) and proper footnote parts (separators and the note's own number).
+//! document), proper footnote parts (separators and the note's own number) and a default
+//! paragraph style (it writes its own `Normal` without `w:default`: we replace it).
+//!
+//! The PDF's look carries over as Word styles: a running footer ("Page n of N" in PAGE
+//! and NUMPAGES fields), shaded panels and quote boxes (paragraph shading and borders),
+//! key figures as a table, numbered figure captions (a SEQ field, as Word's own captions).
 
 mod order;
 
 use crate::diagnostic::Diagnostic;
-use crate::render::blocks::{Block, Kind, Span};
+use crate::render::blocks::{Block, Kind, Span, Stat};
 use crate::spec::Paper;
 use docx_rs::*;
 use std::collections::HashMap;
@@ -25,6 +30,8 @@ pub struct Meta<'a> {
     pub paper: Paper,
     /// The brand colour for titles and headings, `#rrggbb`.
     pub colour: &'a str,
+    /// The brand's accent for quote rules and key-figure tiles, `#rrggbb`.
+    pub accent: &'a str,
     /// Body text size in points (the PDF's, so both lay out alike).
     pub body_pt: usize,
 }
@@ -34,6 +41,12 @@ const FONT: &str = "Noto Sans";
 const MARGIN: u32 = 1134;
 // docx-rs already defines numbering 1 (decimal); ours must not collide with it.
 const BULLETS: usize = 2;
+/// Panel and quote shading: the PDF's `luma(94%)`.
+const TINT: &str = "F0F0F0";
+/// Secondary text (details, small print, captions, footer).
+const MUTED: &str = "404040";
+/// Thin rules: the PDF's `luma(70%)`.
+const RULE: &str = "B3B3B3";
 
 /// XML 1.0 forbids most control characters; Word refuses files containing them.
 fn xml_safe(s: &str) -> String {
@@ -58,7 +71,54 @@ fn spacing(before_pt: u32, after_pt: u32) -> LineSpacing {
     LineSpacing::new().before(before_pt * 20).after(after_pt * 20)
 }
 
-fn styles(docx: Docx, ink: &str, body_pt: usize) -> Docx {
+fn border(position: ParagraphBorderPosition, colour: &str, eighths: usize, space_pt: usize) -> ParagraphBorder {
+    ParagraphBorder::new(position).val(BorderType::Single).color(colour).size(eighths).space(space_pt)
+}
+
+/// The borders and shading of a box around a paragraph, in `fill`. Borders in the fill
+/// colour pad the text as the PDF's inset does (`x` at the sides, `y` above and below, in
+/// points); a visible `left` rule is given as (colour, eighths of a point).
+///
+/// Word and LibreOffice draw consecutive paragraphs with the same borders as one box (and
+/// shade the space between paragraphs of the same fill): wanted for a panel of several
+/// paragraphs and for a quote with its attribution, not for two quotes in a row. The
+/// writer therefore gives every second quote a grey one step darker (`QUOTE_ALT`), which
+/// no eye tells from the first but which starts a box of its own.
+fn box_props(fill: &str, x: usize, y: usize, left: Option<(&str, usize)>) -> (ParagraphBorders, Shading) {
+    let (left_colour, left_size) = left.unwrap_or((fill, 4));
+    let left_pad = if left.is_some() { x + 4 } else { x };
+    let borders = ParagraphBorders::with_empty()
+        .set(border(ParagraphBorderPosition::Top, fill, 4, y))
+        .set(border(ParagraphBorderPosition::Left, left_colour, left_size, left_pad))
+        .set(border(ParagraphBorderPosition::Bottom, fill, 4, y))
+        .set(border(ParagraphBorderPosition::Right, fill, 4, x));
+    (borders, Shading::new().shd_type(ShdType::Clear).color("auto").fill(fill))
+}
+
+/// A paragraph style in a box (see `box_props`), its indents pulling the box back inside
+/// the text width.
+fn boxed(mut style: Style, fill: &str, x: usize, y: usize, left: Option<(&str, usize)>) -> Style {
+    let (borders, shading) = box_props(fill, x, y, left);
+    let ppr = std::mem::take(&mut style.paragraph_property);
+    style.paragraph_property = ppr.set_borders(borders).shading(shading);
+    // Twips: the border's padding and width, so the box's edges sit on the margins.
+    let (left_pad, left_size) = match left {
+        Some((_, size)) => (x + 4, size),
+        None => (x, 4),
+    };
+    let left_indent = (left_pad * 20 + left_size * 20 / 8) as i32;
+    let right_indent = (x * 20 + 10) as i32;
+    style.indent(Some(left_indent), None, Some(right_indent), None)
+}
+
+/// Quote boxes: side and top/bottom padding in points, and the left rule's width in
+/// eighths of a point (the PDF's 2.5pt).
+const QUOTE_PAD: (usize, usize) = (8, 6);
+const QUOTE_RULE: usize = 20;
+/// Every second quote's fill (see `box_props`).
+const QUOTE_ALT: &str = "EFEFEF";
+
+fn styles(docx: Docx, ink: &str, accent: &str, body_pt: usize, text_width: u32) -> Docx {
     let fonts = RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT);
     let mut footnote_ref = Style::new("FootnoteReference", StyleType::Character).name("footnote reference");
     footnote_ref.run_property = RunProperty::new().vert_align(VertAlignType::SuperScript);
@@ -73,9 +133,20 @@ fn styles(docx: Docx, ink: &str, body_pt: usize) -> Docx {
         .add_style(style("Heading2", "heading 2", pt(1.1)).bold().color(ink).outline_lvl(1).line_spacing(spacing(10, 3)))
         .add_style(style("Heading3", "heading 3", body_pt).bold().outline_lvl(2).line_spacing(spacing(8, 2)))
         .add_style(style("Meta", "Brief details", pt(0.85)).color("404040"))
-        .add_style(style("Quote", "Quote", body_pt).italic().indent(Some(567), None, Some(567), None))
-        .add_style(style("Attribution", "Quote attribution", pt(0.85)).color("404040").indent(Some(567), None, None, None))
-        .add_style(style("Small", "Small print", pt(0.8)).color("404040").line_spacing(LineSpacing::new().after(60)))
+        .add_style(boxed(style("Panel", "Summary panel", body_pt).line_spacing(spacing(4, 14)), TINT, 10, 8, None))
+        .add_style(boxed(style("Quote", "Quote", body_pt).italic().line_spacing(spacing(8, 0)), TINT, QUOTE_PAD.0, QUOTE_PAD.1, Some((accent, QUOTE_RULE))))
+        .add_style(boxed(
+            style("Attribution", "Quote attribution", pt(0.85)).color(MUTED).align(AlignmentType::Right).line_spacing(spacing(3, 12)),
+            TINT,
+            QUOTE_PAD.0,
+            QUOTE_PAD.1,
+            Some((accent, QUOTE_RULE)),
+        ))
+        .add_style(style("Small", "Small print", pt(0.8)).color(MUTED).line_spacing(LineSpacing::new().after(60)))
+        .add_style(style("Caption", "caption", pt(0.85)).color(MUTED).align(AlignmentType::Center).line_spacing(spacing(2, 12)))
+        .add_style(style("KeyFigure", "Key figure", pt(1.9)).bold().color(ink).line_spacing(LineSpacing::new().after(0).line(240).line_rule(LineSpacingType::Auto)))
+        .add_style(style("KeyFigureCaption", "Key figure caption", pt(0.8)).line_spacing(LineSpacing::new().after(0)))
+        .add_style(footer_style(text_width))
         .add_style(style("FootnoteText", "footnote text", 7).line_spacing(LineSpacing::new().after(0)))
         .add_style(footnote_ref)
         .add_style(style("ListBullet", "List Bullet", body_pt).line_spacing(LineSpacing::new().after(60)))
@@ -84,6 +155,64 @@ fn styles(docx: Docx, ink: &str, body_pt: usize) -> Docx {
                 .indent(Some(360), Some(SpecialIndentType::Hanging(360)), None, None),
         ))
         .add_numbering(Numbering::new(BULLETS, BULLETS))
+}
+
+/// The running footer's style: small muted text under a thin rule, with a right tab at the
+/// text width for the page number (the PDF's footer grid).
+fn footer_style(text_width: u32) -> Style {
+    let mut s = Style::new("Footer", StyleType::Paragraph).name("footer").based_on("Normal").size(15).color(MUTED);
+    let ppr = std::mem::take(&mut s.paragraph_property);
+    s.paragraph_property = ppr
+        .set_borders(ParagraphBorders::with_empty().set(border(ParagraphBorderPosition::Top, RULE, 3, 4)))
+        .add_tab(Tab::new().val(TabValueType::Right).pos(text_width as usize))
+        .line_spacing(LineSpacing::new().before(0).after(0));
+    s
+}
+
+/// docx-rs writes a `Normal` style of its own, not marked as the default, so readers
+/// such as python-docx see no style on an unstyled paragraph. Ours is the default and
+/// carries the body font and size (which the document defaults also hold).
+fn default_normal(styles: &[u8], body_pt: usize) -> Vec<u8> {
+    let xml = String::from_utf8_lossy(styles);
+    let start_tag = r#"<w:style w:type="paragraph" w:styleId="Normal">"#;
+    let Some(start) = xml.find(start_tag) else { return styles.to_vec() };
+    let Some(len) = xml[start..].find("</w:style>") else { return styles.to_vec() };
+    let end = start + len + "</w:style>".len();
+    let normal = format!(
+        r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal" /><w:qFormat /><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}" /><w:sz w:val="{hp}" /><w:szCs w:val="{hp}" /></w:rPr></w:style>"#,
+        hp = body_pt * 2
+    );
+    format!("{}{normal}{}", &xml[..start], &xml[end..]).into_bytes()
+}
+
+/// A field (such as SEQ) as Word writes it, in separate runs (readers such as pandoc find
+/// the shown result only so), showing `shown` until updated.
+fn field(p: Paragraph, instruction: &str, shown: &str) -> Paragraph {
+    p.add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+        .add_run(Run::new().add_instr_text(InstrText::Unsupported(format!(" {instruction} "))))
+        .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
+        .add_run(Run::new().add_text(shown))
+        .add_run(Run::new().add_field_char(FieldCharType::End, false))
+}
+
+/// The footer on every page: the brief's note (as the PDF's `footer-note`), then at the
+/// right "Page n of N".
+fn footer(note: &[Span]) -> Footer {
+    let mut p = Paragraph::new().style("Footer");
+    for span in note {
+        if let Span::Text { text, bold, italic } = span {
+            let mut run = Run::new().add_text(xml_safe(text));
+            if *bold {
+                run = run.bold();
+            }
+            if *italic {
+                run = run.italic();
+            }
+            p = p.add_run(run);
+        }
+    }
+    p = p.add_run(Run::new().add_tab().add_text("Page ")).add_page_num(PageNum::new()).add_run(Run::new().add_text(" of ")).add_num_pages(NumPages::new());
+    Footer::new().add_paragraph(p)
 }
 
 /// Footnotes collected while building runs; numbered per document from 1.
@@ -181,13 +310,20 @@ fn patch_alt_text(document: &[u8], alts: &[String]) -> Vec<u8> {
 pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>, Diagnostic> {
     let (w, h) = meta.paper.twips();
     let ink = meta.colour.trim_start_matches('#').to_uppercase();
-    let mut docx = styles(Docx::new(), &ink, meta.body_pt)
+    let accent = meta.accent.trim_start_matches('#').to_uppercase();
+    let text_width = w - 2 * MARGIN;
+    let note: &[Span] = blocks.iter().find_map(|b| if let Block::Footer(spans) = b { Some(spans.as_slice()) } else { None }).unwrap_or(&[]);
+    let mut docx = styles(Docx::new(), &ink, &accent, meta.body_pt, text_width)
         .page_size(w, h)
         .page_margin(PageMargin::new().top(MARGIN as i32).bottom(MARGIN as i32).left(MARGIN as i32).right(MARGIN as i32).header(567).footer(567))
-        .footer(Footer::new().add_paragraph(Paragraph::new().style("Small").align(AlignmentType::Center).add_page_num(PageNum::new())));
+        .footer(footer(note));
     let mut notes = Notes { texts: Vec::new() };
     let mut alts: Vec<String> = Vec::new();
+    let mut figures = 0;
+    let mut quotes = 0;
+    let mut after_heading = false;
     for block in blocks {
+        let heading = matches!(block, Block::Text(Kind::Heading(_) | Kind::Title, _));
         docx = match block {
             Block::Text(kind, spans) => {
                 let (style_id, bold) = match kind {
@@ -202,17 +338,43 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<St
                     Kind::Quote => ("Quote", false),
                     Kind::Attribution => ("Attribution", false),
                     Kind::Small => ("Small", false),
+                    Kind::Panel => ("Panel", false),
+                    Kind::Caption => ("Caption", false),
                 };
-                let mut p = notes.paragraph(spans, style_id, bold);
+                let mut p = if *kind == Kind::Caption {
+                    // "Figure N: ", numbered as Typst numbers figures and as Word's own
+                    // captions do (a SEQ field, so a list of figures can find them).
+                    figures += 1;
+                    let lead = Paragraph::new().style(style_id).add_run(Run::new().add_text("Figure "));
+                    let lead = field(lead, "SEQ Figure \\* ARABIC", &figures.to_string()).add_run(Run::new().add_text(": "));
+                    notes.runs(spans, bold).into_iter().fold(lead, Paragraph::add_run)
+                } else {
+                    notes.paragraph(spans, style_id, bold)
+                };
                 if *kind == Kind::Bullet {
                     p = p.numbering(NumberingId::new(BULLETS), IndentLevel::new(0));
                 }
-                if matches!(kind, Kind::Heading(_) | Kind::Title) {
-                    p = p.keep_next(true);
+                if *kind == Kind::Quote {
+                    quotes += 1;
+                }
+                // Every second quote (with its attribution) a box of its own: see `box_props`.
+                if matches!(kind, Kind::Quote | Kind::Attribution) && quotes % 2 == 0 {
+                    let (borders, shading) = box_props(QUOTE_ALT, QUOTE_PAD.0, QUOTE_PAD.1, Some((&accent, QUOTE_RULE)));
+                    p.property = std::mem::take(&mut p.property).set_borders(borders).shading(shading);
+                }
+                // Headings stay with what follows, and so do a heading's place line and a
+                // quote's words with their attribution (the PDF's sticky and unbreakable blocks).
+                match kind {
+                    Kind::Heading(_) | Kind::Title | Kind::Quote => p = p.keep_next(true).keep_lines(true),
+                    Kind::Small if after_heading => p = p.keep_next(true),
+                    Kind::Attribution => p = p.keep_lines(true),
+                    _ => {}
                 }
                 docx.add_paragraph(p)
             }
-            Block::Table(rows) => docx.add_table(table(rows, &mut notes, w - 2 * MARGIN)),
+            Block::Table(rows) => docx.add_table(table(rows, &mut notes, text_width)),
+            Block::Stats(stats) => docx.add_table(key_figures(stats, &mut notes, text_width, &accent, meta.body_pt)),
+            Block::Footer(_) => docx,
             Block::Image { path, alt } => {
                 let bytes = match pictures.get(path) {
                     Some(b) => b.clone(),
@@ -228,21 +390,25 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<St
                     }
                 };
                 alts.push(alt.clone());
-                docx.add_paragraph(picture(&bytes, alts.len(), 4.0).align(AlignmentType::Right))
+                docx.add_paragraph(picture(&bytes, alts.len(), 4.0).align(AlignmentType::Right).keep_next(true))
             }
             Block::Chart { id, alt } => {
                 let bytes = pictures.get(id).ok_or_else(|| Diagnostic::new(format!("the DOCX template asks for chart `{id}`, which the brief does not have")))?;
                 alts.push(alt.clone());
-                docx.add_paragraph(picture(bytes, alts.len(), 15.0))
+                // Centred with its caption below, as the PDF's figure.
+                docx.add_paragraph(picture(bytes, alts.len(), 15.0).align(AlignmentType::Center).keep_next(true))
             }
             Block::PageBreak => docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
         };
+        if !matches!(block, Block::Footer(_)) {
+            after_heading = heading;
+        }
     }
     let mut xml = docx.build();
     xml.doc_props.core = core_xml(meta);
     xml.footnotes = notes.xml();
     xml.document = order::normalise(&patch_alt_text(&xml.document, &alts), false);
-    xml.styles = order::normalise(&xml.styles, true);
+    xml.styles = default_normal(&order::normalise(&xml.styles, true), meta.body_pt);
     xml.numberings = order::normalise(&xml.numberings, true);
     xml.settings = order::normalise(&xml.settings, false);
     xml.footers = xml.footers.iter().map(|f| order::normalise(f, false)).collect();
@@ -273,4 +439,48 @@ fn table(rows: &[Vec<Vec<Span>>], notes: &mut Notes, text_width: u32) -> Table {
         })
         .collect();
     Table::new(rows).set_grid(grid.clone()).layout(TableLayoutType::Autofit).width(5000, WidthType::Pct)
+}
+
+/// Key figures as the PDF's tiles: one column per figure, the number (and unit) large and
+/// bold above its caption, on the panel tint under an accent rule, white gutters between.
+fn key_figures(stats: &[Stat], notes: &mut Notes, text_width: u32, accent: &str, body_pt: usize) -> Table {
+    let n = stats.len().max(1);
+    let grid = vec![(text_width as usize) / n; n];
+    let unit_size = (body_pt as f64 * 0.9 * 2.0).round() as usize;
+    // The number row padded above, the caption row below, so that each caption sits close
+    // under its number as in the PDF's tiles.
+    let cell = |c: usize, top: Option<&str>, p: Paragraph| {
+        let mut borders = TableCellBorders::with_empty();
+        if let Some(colour) = top {
+            borders = borders.set(TableCellBorder::new(TableCellBorderPosition::Top).border_type(BorderType::Single).size(20).color(colour));
+        }
+        if c > 0 {
+            borders = borders.set(TableCellBorder::new(TableCellBorderPosition::Left).border_type(BorderType::Single).size(48).color("FFFFFF"));
+        }
+        if c + 1 < n {
+            borders = borders.set(TableCellBorder::new(TableCellBorderPosition::Right).border_type(BorderType::Single).size(48).color("FFFFFF"));
+        }
+        let mut cell = TableCell::new().width(grid[c], WidthType::Dxa).shading(Shading::new().fill(TINT)).set_borders(borders).add_paragraph(p);
+        let margins = if top.is_some() { CellMargins::new().margin_top(140, WidthType::Dxa) } else { CellMargins::new().margin_bottom(180, WidthType::Dxa) };
+        cell.property = std::mem::take(&mut cell.property).margins(margins);
+        cell
+    };
+    let figures = stats
+        .iter()
+        .enumerate()
+        .map(|(c, s)| {
+            let mut p = notes.paragraph(&s.number, "KeyFigure", false).keep_next(true);
+            if !s.unit.is_empty() {
+                p = p.add_run(Run::new().add_text(" ").size(unit_size));
+                p = notes.runs(&s.unit, false).into_iter().map(|r| r.size(unit_size)).fold(p, Paragraph::add_run);
+            }
+            cell(c, Some(accent), p)
+        })
+        .collect();
+    let captions = stats.iter().enumerate().map(|(c, s)| cell(c, None, notes.paragraph(&s.caption, "KeyFigureCaption", false))).collect();
+    Table::without_borders(vec![TableRow::new(figures).cant_split(), TableRow::new(captions).cant_split()])
+        .set_grid(grid)
+        .layout(TableLayoutType::Fixed)
+        .width(5000, WidthType::Pct)
+        .margins(TableCellMargins::new().margin(0, 140, 0, 140))
 }

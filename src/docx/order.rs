@@ -1,7 +1,8 @@
 //! docx-rs writes some properties in an order the OOXML schema (ECMA-376) forbids: `pStyle`
-//! after other paragraph properties, `rPr` inside style paragraph properties, `zoom` after
-//! `defaultTabStop`, a `type` on grid columns. Word tolerates most of it; the Open XML SDK validator and stricter
-//! readers do not. This pass reorders the children of those elements into the schema's
+//! after other paragraph properties, paragraph borders left and right before top, `rPr`
+//! inside style paragraph properties, `zoom` after `defaultTabStop`, a `type` on grid
+//! columns. Word tolerates most of it; the Open XML SDK validator and stricter readers do
+//! not. This pass reorders the children of those elements into the schema's
 //! sequence and drops what the schema does not allow there, keeping every byte of the
 //! elements themselves.
 
@@ -41,6 +42,7 @@ fn sequence(parent: &str) -> Option<&'static [&'static str]> {
             "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal", "w:personalCompose",
             "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr",
         ],
+        "w:pBdr" => &["w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar"],
         "w:numPr" => &["w:ilvl", "w:numId", "w:numberingChange", "w:ins"],
         "w:lvl" => &[
             "w:start", "w:numFmt", "w:lvlRestart", "w:pStyle", "w:isLgl", "w:suff", "w:lvlText", "w:lvlPicBulletId",

@@ -7,8 +7,16 @@
 //! @li Bullet item                @quote Quoted words   @attrib — who, where
 //! @small Small print             @table / @row a | b | c / @end   (first row is the header)
 //! @image file.png | alt text     @chart series-id | alt text      @pagebreak
+//! @panel Shaded paragraph (consecutive @panel paragraphs make one box)
+//! @caption Text of a figure caption (the writer puts "Figure N: " before it)
+//! @stats / @stat number | unit | caption / @end   (key figures: one column each; unit may be empty)
+//! @footer Running footer text (one line; the writer adds "Page n of N")
 //! inline: *bold*  _italic_  ^[footnote text]  \* literal star
 //! ```
+//!
+//! As in Typst markup, a straight `'` or `"` typed in a template becomes a typographic
+//! quote (’ ‘ ” “, by what precedes it), while an escaped one (`\'`, `\"`, which is how
+//! every inserted value arrives) stays as it is: the DOCX shows what the PDF shows.
 
 use std::fmt;
 
@@ -29,12 +37,28 @@ pub enum Kind {
     Quote,
     Attribution,
     Small,
+    /// A paragraph of a shaded panel (Typst's `#panel`).
+    Panel,
+    /// A figure caption; the writer numbers it.
+    Caption,
+}
+
+/// One key figure: a big number, its unit (may be empty) and a caption.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stat {
+    pub number: Vec<Span>,
+    pub unit: Vec<Span>,
+    pub caption: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Text(Kind, Vec<Span>),
     Table(Vec<Vec<Vec<Span>>>),
+    /// Key figures side by side (Typst's `#stats`).
+    Stats(Vec<Stat>),
+    /// The running footer's text, for every page.
+    Footer(Vec<Span>),
     Image { path: String, alt: String },
     /// A chart the build rendered to PNG, by series id.
     Chart { id: String, alt: String },
@@ -67,6 +91,8 @@ fn kind_of(directive: &str) -> Option<Kind> {
         "quote" => Kind::Quote,
         "attrib" => Kind::Attribution,
         "small" => Kind::Small,
+        "panel" => Kind::Panel,
+        "caption" => Kind::Caption,
         _ => return None,
     })
 }
@@ -75,6 +101,7 @@ enum Open {
     Nothing,
     Text(Kind, String, usize),
     Table(Vec<Vec<Vec<Span>>>, usize),
+    Stats(Vec<Stat>, usize),
 }
 
 /// Parses the rendered markup into blocks.
@@ -115,6 +142,34 @@ pub fn parse(markup: &str) -> Result<Vec<Block>, MarkupError> {
             }
             continue;
         }
+        if let Open::Stats(stats, start) = &mut open {
+            match line {
+                "" => {}
+                "@end" => {
+                    let stats = std::mem::take(stats);
+                    open = Open::Nothing;
+                    blocks.push(Block::Stats(stats));
+                }
+                _ if line.starts_with("@stat ") || line == "@stat" => {
+                    let cells = split_cells(line["@stat".len()..].trim())
+                        .iter()
+                        .map(|c| inline(c.trim()))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|m| MarkupError { line: line_no, message: m })?;
+                    let Ok([number, unit, caption]) = <[Vec<Span>; 3]>::try_from(cells) else {
+                        return Err(MarkupError { line: line_no, message: "write `@stat number | unit | caption` (the unit may be empty)".into() });
+                    };
+                    stats.push(Stat { number, unit, caption });
+                }
+                _ => {
+                    return Err(MarkupError {
+                        line: line_no,
+                        message: format!("inside the key figures opened at line {start}, expected `@stat` or `@end`"),
+                    });
+                }
+            }
+            continue;
+        }
         if line.is_empty() {
             flush(&mut open, &mut blocks)?;
             continue;
@@ -138,6 +193,14 @@ pub fn parse(markup: &str) -> Result<Vec<Block>, MarkupError> {
         }
         match directive {
             "table" => open = Open::Table(Vec::new(), line_no),
+            "stats" => open = Open::Stats(Vec::new(), line_no),
+            "footer" => {
+                let spans = inline(arg).map_err(|m| MarkupError { line: line_no, message: m })?;
+                if spans.iter().any(|s| matches!(s, Span::Note(_))) {
+                    return Err(MarkupError { line: line_no, message: "a footer cannot hold a footnote".into() });
+                }
+                blocks.push(Block::Footer(spans));
+            }
             "pagebreak" => blocks.push(Block::PageBreak),
             "image" | "chart" => {
                 let cells = split_cells(arg);
@@ -153,13 +216,15 @@ pub fn parse(markup: &str) -> Result<Vec<Block>, MarkupError> {
             other => {
                 return Err(MarkupError {
                     line: line_no,
-                    message: format!("unknown block `@{other}`; known: @title @subtitle @meta @h1 @h2 @h3 @p @li @quote @attrib @small @table @row @end @image @chart @pagebreak"),
+                    message: format!("unknown block `@{other}`; known: @title @subtitle @meta @h1 @h2 @h3 @p @li @quote @attrib @small @panel @caption @table @row @stats @stat @end @image @chart @footer @pagebreak"),
                 });
             }
         }
     }
-    if let Open::Table(_, start) = open {
-        return Err(MarkupError { line: start, message: "table not closed with `@end`".into() });
+    match open {
+        Open::Table(_, start) => return Err(MarkupError { line: start, message: "table not closed with `@end`".into() }),
+        Open::Stats(_, start) => return Err(MarkupError { line: start, message: "key figures not closed with `@end`".into() }),
+        _ => {}
     }
     flush(&mut open, &mut blocks)?;
     Ok(blocks)
@@ -199,7 +264,8 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// Parses inline markup: `*bold*`, `_italic_`, `^[note]`, `\x`.
+/// Parses inline markup: `*bold*`, `_italic_`, `^[note]`, `\x`; an unescaped `'` or `"`
+/// becomes a typographic quote (see the module docs).
 pub fn inline(s: &str) -> Result<Vec<Span>, String> {
     let chars: Vec<char> = s.chars().collect();
     let (spans, rest) = spans(&chars, 0, false)?;
@@ -211,6 +277,8 @@ fn spans(chars: &[char], mut i: usize, in_note: bool) -> Result<(Vec<Span>, usiz
     let mut out = Vec::new();
     let mut text = String::new();
     let (mut bold, mut italic) = (false, false);
+    // The last character of text so far, which decides between opening and closing quotes.
+    let mut last: Option<char> = None;
     let push = |out: &mut Vec<Span>, text: &mut String, bold: bool, italic: bool| {
         if !text.is_empty() {
             out.push(Span::Text { text: std::mem::take(text), bold, italic });
@@ -221,9 +289,15 @@ fn spans(chars: &[char], mut i: usize, in_note: bool) -> Result<(Vec<Span>, usiz
             '\\' => {
                 if let Some(&n) = chars.get(i + 1) {
                     text.push(n);
+                    last = Some(n);
                 }
                 i += 2;
                 continue;
+            }
+            c @ ('\'' | '"') => {
+                let c = smart_quote(c, last);
+                text.push(c);
+                last = Some(c);
             }
             '*' => {
                 push(&mut out, &mut text, bold, italic);
@@ -247,7 +321,10 @@ fn spans(chars: &[char], mut i: usize, in_note: bool) -> Result<(Vec<Span>, usiz
                 push(&mut out, &mut text, bold, italic);
                 return Ok((out, i));
             }
-            c => text.push(c),
+            c => {
+                text.push(c);
+                last = Some(c);
+            }
         }
         i += 1;
     }
@@ -256,6 +333,19 @@ fn spans(chars: &[char], mut i: usize, in_note: bool) -> Result<(Vec<Span>, usiz
     }
     push(&mut out, &mut text, bold, italic);
     Ok((out, i))
+}
+
+/// A typographic quote for a straight one, as Typst's smart quotes choose: opening at the
+/// start or after a space, an opening bracket or quote or a dash; closing (and the
+/// apostrophe) otherwise.
+fn smart_quote(c: char, before: Option<char>) -> char {
+    let opening = before.is_none_or(|b| b.is_whitespace() || matches!(b, '(' | '[' | '{' | '‘' | '“' | '—' | '–' | '/'));
+    match (c, opening) {
+        ('\'', true) => '‘',
+        ('\'', false) => '’',
+        (_, true) => '“',
+        (_, false) => '”',
+    }
 }
 
 /// The plain text of spans, footnotes left out.
@@ -291,6 +381,33 @@ mod tests {
             )
         );
         assert_eq!(blocks[3], Block::Table(vec![vec![vec![t("a")], vec![t("b")]]]));
+    }
+
+    #[test]
+    fn parses_panels_captions_stats_and_footer() {
+        let doc = "@footer Ministers · 1 May\n@panel *Summary.* text\n@stats\n@stat 7 | boards | Health boards^[Wales, p. 5]\n@stat 71% |  | of staff\n@end\n@caption Peer workers, Wales\n";
+        let blocks = parse(doc).unwrap();
+        assert_eq!(blocks[0], Block::Footer(vec![t("Ministers · 1 May")]));
+        assert_eq!(blocks[1], Block::Text(Kind::Panel, vec![Span::Text { text: "Summary.".into(), bold: true, italic: false }, t(" text")]));
+        let Block::Stats(stats) = &blocks[2] else { panic!("{:?}", blocks[2]) };
+        assert_eq!(stats.len(), 2);
+        assert_eq!((&stats[0].number, &stats[0].unit), (&vec![t("7")], &vec![t("boards")]));
+        assert_eq!(stats[0].caption, vec![t("Health boards"), Span::Note(vec![t("Wales, p. 5")])]);
+        assert!(stats[1].unit.is_empty());
+        assert_eq!(blocks[3], Block::Text(Kind::Caption, vec![t("Peer workers, Wales")]));
+        assert!(parse("@stats\n@stat 1 | x\n@end").unwrap_err().message.contains("@stat number | unit | caption"));
+        assert!(parse("@stats\n@p x\n@end").is_err());
+        assert_eq!(parse("@stats\n@stat 1 | | x\n").unwrap_err().line, 1);
+        assert!(parse("@footer a^[b]").is_err());
+    }
+
+    #[test]
+    fn template_quotes_are_typographic_and_escaped_ones_literal() {
+        assert_eq!(inline("In people's own words").unwrap(), vec![t("In people’s own words")]);
+        assert_eq!(inline("the 'fourth' \"service\" (as 'said')").unwrap(), vec![t("the ‘fourth’ “service” (as ‘said’)")]);
+        assert_eq!(inline("*report*'s").unwrap()[1], t("’s"));
+        let data = "Ireland's 'x' \"y\" https://e.org/a'b";
+        assert_eq!(inline(&docx_markup(data)).unwrap(), vec![t(data)]);
     }
 
     #[test]

@@ -47,11 +47,13 @@ pub fn typst_number(v: f64) -> String {
     }
 }
 
-/// Characters with special meaning in our DOCX block markup (see `render::blocks`).
-pub const DOCX_SPECIAL: &[char] = &['\\', '@', '*', '_', '^', '[', ']', '|'];
+/// Characters with special meaning in our DOCX block markup (see `render::blocks`); straight
+/// quotes, because unescaped ones become typographic (template text, as in Typst).
+pub const DOCX_SPECIAL: &[char] = &['\\', '@', '*', '_', '^', '[', ']', '|', '\'', '"'];
 
 /// DOCX block markup: backslash before every markup character; line breaks become
-/// spaces, so a value can never start a block line or close a footnote.
+/// spaces, so a value can never start a block line or close a footnote. Quotes in a value
+/// stay as typed, as the Typst escape keeps them in the PDF.
 pub fn docx_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
