@@ -1,7 +1,8 @@
 //! The three commands. Each prints what it did and returns the process exit code.
 
-use crate::build::jobs::{self, Progress, Request, Status, Summary};
-use crate::build::{self, manifest, Options};
+use crate::produce::jobs::{self, Progress, Request, Status, Summary};
+use crate::produce::{self, manifest, Options};
+use crate::spec;
 use crate::cli::{BuildArgs, ListWhat};
 use crate::typeset::Shared;
 use crate::data::Dataset;
@@ -113,15 +114,15 @@ pub fn validate(specs: &[PathBuf], data: &Path, templates: &Path) -> i32 {
         Ok(d) => d,
         Err(e) => return fail(&e),
     };
-    let paths = match build::spec_paths(specs) {
+    let paths = match spec::spec_paths(specs) {
         Ok(p) => p,
         Err(e) => return fail(&[e]),
     };
-    let (specs, mut errors) = build::load_specs(&paths, &data);
-    errors.extend(build::same_outputs(&paths));
+    let (specs, mut errors) = spec::load_specs(&paths, &data);
+    errors.extend(spec::same_outputs(&paths));
     // What the build would refuse at layout, refused here too: characters no font has.
     match Shared::new(templates) {
-        Ok(shared) => errors.extend(specs.iter().flat_map(|s| build::check_glyphs(s, &shared))),
+        Ok(shared) => errors.extend(specs.iter().flat_map(|s| produce::check_glyphs(s, &shared))),
         Err(e) => errors.push(Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))),
     }
     if !errors.is_empty() {

@@ -7,7 +7,7 @@
 //! (blocks → Word) → `build` (orchestration, atomic writes).
 
 pub mod budget;
-pub mod build;
+pub mod produce;
 pub mod cli;
 pub mod commands;
 pub mod data;

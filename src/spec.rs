@@ -6,6 +6,7 @@ use crate::diagnostic::{self, Diagnostic};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
@@ -492,6 +493,58 @@ impl Spec {
             brand,
         })
     }
+}
+
+/// The specs to build: the given paths, or every `briefs/*.yaml`.
+pub fn spec_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let dir = Path::new("briefs");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Diagnostic::new(format!("cannot list `briefs/`: {e}")).hint("run briefgen from the project folder, or name the spec files"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(Diagnostic::new("no brief specs found in `briefs/`").hint("add a `briefs/<name>.yaml` (see README) or name the spec files"));
+    }
+    Ok(paths)
+}
+
+/// Two specs that would write the same output names (same file name, different folders).
+pub fn same_outputs(paths: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, &PathBuf> = HashMap::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let stem = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        match seen.get(&stem) {
+            Some(first) if *first != p => errors.push(
+                Diagnostic::new(format!("`{}` and `{}` would both write `{stem}.pdf` and `{stem}.docx`", first.display(), p.display()))
+                    .in_file(p)
+                    .hint("rename one of the two spec files: a spec's file name names its outputs"),
+            ),
+            Some(_) => {}
+            None => {
+                seen.insert(stem, p);
+            }
+        }
+    }
+    errors
+}
+
+/// Loads every spec, collecting every problem.
+pub fn load_specs(paths: &[PathBuf], data: &Dataset) -> (Vec<Spec>, Vec<Diagnostic>) {
+    let mut specs = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match Spec::load(p, data) {
+            Ok(s) => specs.push(s),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    (specs, errors)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! budget, or a page a reader would have to correct).
 
 mod common;
-use briefgen::build::{self, Context, Options};
+use briefgen::produce::{self as build, Context, Options};
 use briefgen::editorial::{self, Expect};
 use briefgen::spec::Spec;
 use briefgen::typeset::{self, Setup};

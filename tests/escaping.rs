@@ -3,7 +3,7 @@
 //! literally in the PDF's text and the DOCX's text. Built in-process through the library.
 
 mod common;
-use briefgen::build::{self, Context, Options};
+use briefgen::produce::{self as build, Context, Options};
 use briefgen::spec::Spec;
 use common::*;
 use proptest::prelude::*;

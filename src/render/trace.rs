@@ -5,6 +5,7 @@
 //! text (everything outside `{{ }}`, `{% %}`, `{# #}`) must appear, in order, in the
 //! generated line. The line with the most literal text that matches wins.
 
+use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
 /// The literal pieces of a template line, tags removed.
@@ -90,5 +91,28 @@ mod tests {
         assert_eq!(literals("  ([{{ f.number }}], [{% if x %}{{ y }}{% endif %}]),"), ["([", "], [", "]),"]);
         assert!(matches_in_order(&literals("= {{ t.name }} here"), "= Funding here"));
         assert!(!matches_in_order(&literals("#stats("), "#table("));
+    }
+}
+
+/// A Typst error in the generated source, re-pointed at the template line that wrote it
+/// (the generated line stays in the message for reference).
+pub fn to_template(dir: &Path, audience: &str, name: &str, source: &str, d: Diagnostic) -> Diagnostic {
+    let (Some(file), Some(line)) = (&d.file, d.line) else { return d };
+    if file.as_path() != std::path::Path::new(name) {
+        return d;
+    }
+    let generated = source.lines().nth(line - 1).unwrap_or_default();
+    let templates = typst_templates(dir, &format!("{audience}.typ.j2"));
+    match origin(generated, &templates) {
+        Some((tpl, tline, ttext)) => {
+            let col = ttext.find(|c: char| !c.is_whitespace()).map_or(1, |b| b + 1);
+            let mut out = Diagnostic::new(format!("{} (generated line {line} of {name}: `{}`)", d.message, generated.trim().chars().take(80).collect::<String>()))
+                .in_file(&tpl)
+                .at(&ttext, 1, col, ttext.trim().chars().count().min(60));
+            out.line = Some(tline);
+            out.hint = d.hint.or_else(|| Some("`briefgen build --emit-source` writes the generated Typst beside the outputs".into()));
+            out
+        }
+        None => d,
     }
 }

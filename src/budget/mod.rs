@@ -3,8 +3,10 @@
 //!
 //! A brief is cut into droppable units (an insight, a figure, a quote, a service, ...).
 //! Each audience ranks them; the build keeps the longest prefix of that ranking that fits
-//! (see `build::fit`). The title, the summary and the citations of whatever stays are not
+//! (see `fit`). The title, the summary and the citations of whatever stays are not
 //! units, so they are never dropped.
+
+pub mod fit;
 
 use crate::select::Brief;
 use crate::spec::Audience;

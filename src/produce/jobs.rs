@@ -106,7 +106,7 @@ fn spec_key(m: &mut Manifest, path: &Path, req: &Request) -> Option<String> {
 /// Builds what needs building; calls `report` as each spec finishes.
 pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&Record, usize, usize)) -> Summary {
     let mut summary = Summary { records: Vec::new(), errors: Vec::new(), diagnostics: Vec::new() };
-    let paths = match super::spec_paths(&req.specs) {
+    let paths = match crate::spec::spec_paths(&req.specs) {
         Ok(p) => p,
         Err(e) => {
             summary.errors.push(e.clone());
@@ -114,7 +114,7 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
             return summary;
         }
     };
-    let clashes = super::same_outputs(&paths);
+    let clashes = crate::spec::same_outputs(&paths);
     if !clashes.is_empty() {
         summary.diagnostics.extend(clashes.iter().cloned());
         summary.errors.extend(clashes);

@@ -1,0 +1,227 @@
+//! Producing briefs: for each spec, select → fit the page budget (`budget::fit`) → render
+//! → typeset and write the DOCX, all in memory; `output` writes a spec's files as one unit,
+//! `jobs` runs many specs on worker threads, `manifest` skips the unchanged.
+
+pub mod jobs;
+pub mod manifest;
+pub mod output;
+
+use crate::budget::fit::{self, Attempt, Break, Layouts};
+use crate::budget::Unit;
+use crate::data::Dataset;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::docx;
+use crate::editorial;
+use crate::render::Renderer;
+use crate::select::{self, Brief};
+use crate::spec::{Format, Spec};
+use crate::typeset::{self, Shared};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+pub use output::{commit, prepare_out, write_atomic};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    pub emit_source: bool,
+    /// Editorial findings fail the brief instead of warning.
+    pub strict: bool,
+}
+
+/// Everything one process shares between briefs.
+pub struct Context {
+    pub data: Dataset,
+    /// The dataset's proper nouns and abbreviations, for the editorial check.
+    pub vocabulary: editorial::Vocabulary,
+    /// The dataset's passages, normalised for the editorial check's repeat test.
+    pub passages: Vec<String>,
+    pub renderer: Renderer,
+    pub typst: Arc<Shared>,
+}
+
+impl Context {
+    pub fn new(data_dir: &Path, templates: &Path) -> Result<Context, Vec<Diagnostic>> {
+        let data = Dataset::load_checked(data_dir)?;
+        let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
+        let typst = Shared::new(templates).map_err(|e| {
+            vec![Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]
+        })?;
+        Ok(Context::from_parts(data, renderer, typst))
+    }
+
+    /// A context from loaded parts; what the editorial check needs is derived here.
+    pub fn from_parts(data: Dataset, renderer: Renderer, typst: Arc<Shared>) -> Context {
+        let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
+        let passages = data.running_texts().into_iter().map(editorial::normalise).collect();
+        Context { data, vocabulary, passages, renderer, typst }
+    }
+
+    /// Like `new`, reusing an already loaded font store (`watch` keeps one for its lifetime).
+    pub fn with_typst(data_dir: &Path, templates: &Path, typst: Arc<Shared>) -> Result<Context, Vec<Diagnostic>> {
+        let data = Dataset::load_checked(data_dir)?;
+        let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
+        typst.forget_files();
+        Ok(Context::from_parts(data, renderer, typst))
+    }
+}
+
+/// One output file, in memory until the whole spec has succeeded.
+pub struct Output {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+pub struct Built {
+    pub spec: Spec,
+    pub outputs: Vec<Output>,
+    pub pages: usize,
+    /// What the page budget made us leave out, most important first.
+    pub dropped: Vec<Unit>,
+    /// What the editorial check found in the laid-out brief.
+    pub findings: Vec<editorial::Finding>,
+    pub millis: u128,
+}
+
+/// The brief's Typst source. Its glossary explains the words the rest of the brief prints:
+/// rendered once without a glossary, the source shows what that is (footnotes aside).
+fn typst_source(ctx: &Context, brief: &mut Brief) -> Result<String, Vec<Diagnostic>> {
+    brief.glossary.clear();
+    let bare = ctx.renderer.typst(brief).map_err(|e| vec![e])?;
+    brief.glossary = select::glossary_for(&crate::render::escape::typst_prose(&bare), &ctx.data.glossary);
+    if brief.glossary.is_empty() {
+        return Ok(bare);
+    }
+    ctx.renderer.typst(brief).map_err(|e| vec![e])
+}
+
+/// The spec's own strings (title, subtitle, organisation) hold only characters the fonts
+/// can show; otherwise an error at the spec line that holds the character.
+pub fn check_glyphs(spec: &Spec, shared: &Shared) -> Vec<Diagnostic> {
+    let text = crate::diagnostic::read_text(&spec.path, "").unwrap_or_default();
+    let mut errors = Vec::new();
+    for (key, value) in [("title", &spec.title), ("subtitle", &spec.subtitle), ("organisation", &spec.organisation)] {
+        let Some(value) = value else { continue };
+        if let Some(c) = shared.unshowable(value) {
+            let d = Diagnostic::new(format!("the {key} holds `{c}` (U+{:04X}), which none of the fonts can print", c as u32)).in_file(&spec.path);
+            let at = text.lines().enumerate().find_map(|(i, l)| l.chars().position(|x| x == c).map(|col| (i + 1, col + 1)));
+            let d = match at {
+                Some((line, col)) => d.at(&text, line, col, 1),
+                None => d,
+            };
+            errors.push(d.hint("leave the character out (emoji and symbols outside Noto Sans are not available), or add a font that has it to templates/fonts/"));
+        }
+    }
+    errors
+}
+
+/// Renders every output of one spec in memory.
+pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
+    let start = Instant::now();
+    let glyphs = check_glyphs(spec, &ctx.typst);
+    if !glyphs.is_empty() {
+        return Err(glyphs);
+    }
+    let mut full = select::select(spec, &ctx.data);
+    if spec.title.is_none() {
+        full.meta.title = ctx.renderer.title(&full).map_err(|e| vec![e])?;
+    }
+    // The PDF layout decides what fits; the DOCX carries the same content.
+    let layouts = Layouts {
+        lay: Box::new(|mut brief: Brief, breaks: &[Break]| {
+            let source = fit::with_breaks(typst_source(ctx, &mut brief)?, breaks);
+            let laid = layout(ctx, &brief, spec, source.clone())?;
+            Ok(Attempt { brief, source, laid })
+        }),
+        findings: Box::new(|a: &Attempt| review(ctx, a).len()),
+        spec_path: spec.path.clone(),
+    };
+    let result = fit::fit(&full, spec.audience, &layouts);
+    let outcome = result.and_then(|(attempt, dropped)| {
+        let findings = review(ctx, &attempt);
+        if opts.strict && !findings.is_empty() {
+            return Err(findings.iter().map(|f| finding_diagnostic(spec, f, Severity::Error)).collect());
+        }
+        let mut outputs = Vec::new();
+        let out = |ext: &str| opts.out.join(format!("{}.{ext}", spec.stem));
+        if opts.emit_source {
+            outputs.push(Output { path: out("typ"), bytes: attempt.source.clone().into_bytes() });
+        }
+        if spec.wants(Format::Docx) {
+            outputs.push(Output { path: out("docx"), bytes: docx(ctx, &attempt.brief, spec)? });
+        }
+        if spec.wants(Format::Pdf) {
+            // The PDF /ID must differ between briefs and stay put across builds of one brief.
+            let ident = format!("briefgen/{}/{}", spec.stem, attempt.brief.meta.title);
+            let bytes = attempt.laid.pdf(spec.date, &ident, spec.pdf_standard)?;
+            outputs.push(Output { path: out("pdf"), bytes });
+        }
+        Ok(Built { spec: spec.clone(), outputs, pages: attempt.laid.pages(), dropped, findings, millis: start.elapsed().as_millis() })
+    });
+    // Memoised layout results only help within one brief; dropping them keeps memory
+    // flat over many briefs.
+    typst::comemo::evict(0);
+    outcome
+}
+
+/// Reads the laid-out brief as a reader would (see `editorial`).
+fn review(ctx: &Context, attempt: &Attempt) -> Vec<editorial::Finding> {
+    let places = attempt.brief.countries.iter().map(|c| vec![c.name.clone(), c.short_name.clone()]).collect();
+    let expect = editorial::Expect {
+        places,
+        terms: &ctx.data.glossary.terms,
+        acronyms: &ctx.data.glossary.acronyms,
+        vocabulary: &ctx.vocabulary,
+        passages: &ctx.passages,
+    };
+    editorial::check(&attempt.laid.text(), &expect)
+}
+
+/// An editorial finding as a diagnostic naming the brief and the page.
+pub fn finding_diagnostic(spec: &Spec, f: &editorial::Finding, severity: Severity) -> Diagnostic {
+    let page = if f.page > 0 { format!("page {}: ", f.page) } else { String::new() };
+    let mut d = Diagnostic::new(format!("{}: {page}{} [{}]\n    “{}”", spec.stem, f.message, f.check, f.text)).in_file(&spec.path);
+    d.severity = severity;
+    d
+}
+
+/// The brand colours, as `sys.inputs` for the templates.
+fn inputs(spec: &Spec) -> [(&str, &str); 2] {
+    [("ink", spec.brand.colour.as_str()), ("accent", spec.brand.accent.as_str())]
+}
+
+fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let blocks = ctx.renderer.docx(brief).map_err(|e| vec![e])?;
+    let mut pictures = HashMap::new();
+    if let Some(logo) = &spec.brand.logo {
+        pictures.insert(select::LOGO_PATH.to_string(), logo.clone());
+    }
+    let setup = typeset::Setup { date: spec.date, inputs: &inputs(spec), extra: &[] };
+    for s in &brief.series {
+        let source = ctx.renderer.chart(s).map_err(|e| vec![e])?;
+        let chart = typeset::layout(&ctx.typst, &format!("{}-{}.typ", spec.stem, s.id), source, &setup)?;
+        pictures.insert(s.id.clone(), chart.png()?);
+    }
+    let meta = docx::Meta {
+        title: &brief.meta.title,
+        author: &brief.meta.author,
+        subject: &brief.report.title,
+        keywords: &brief.meta.keywords,
+        date_iso: &brief.meta.date_iso,
+        paper: spec.paper,
+        colour: &spec.brand.colour,
+        accent: &spec.brand.accent,
+        body_pt: if spec.audience == crate::spec::Audience::Community { 12 } else { 10 },
+    };
+    docx::write(&blocks, &meta, ctx.renderer.dir(), &pictures).map_err(|e| vec![e])
+}
+
+fn layout(ctx: &Context, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Laid, Vec<Diagnostic>> {
+    let name = format!("{}.typ", spec.stem);
+    let logo: Vec<(&str, &[u8])> = spec.brand.logo.iter().map(|l| (select::LOGO_PATH, l.as_slice())).collect();
+    let setup = typeset::Setup { date: spec.date, inputs: &inputs(spec), extra: &logo };
+    typeset::layout(&ctx.typst, &name, source.clone(), &setup)
+        .map_err(|errors| errors.into_iter().map(|d| crate::render::trace::to_template(ctx.renderer.dir(), &brief.meta.audience, &name, &source, d)).collect())
+}
