@@ -75,14 +75,26 @@ pub fn watch(args: &BuildArgs, data: &Path, templates: &Path) -> i32 {
         Ok(s) => s,
         Err(e) => return fail(&[Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]),
     };
-    let mut roots = vec![data.to_path_buf(), templates.to_path_buf()];
-    if args.specs.is_empty() {
-        roots.push(PathBuf::from("briefs"));
-    } else {
-        roots.extend(args.specs.iter().cloned());
-    }
+    // What to watch: the files the specs read (`spec::Inputs`), found again after each
+    // build, plus the spec folder itself when specs are found there (a new spec).
+    let roots = || -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = Vec::new();
+        if args.specs.is_empty() {
+            files.push(PathBuf::from("briefs"));
+        }
+        for path in spec::spec_paths(&args.specs).unwrap_or_default() {
+            match spec::Inputs::read(&path) {
+                Some(inputs) => files.extend(inputs.files(&path, data, templates)),
+                None => files.push(path),
+            }
+        }
+        files.sort();
+        files.dedup();
+        files
+    };
     let poll = std::time::Duration::from_millis(200);
-    let mut seen = snapshot(&roots);
+    let mut watched = roots();
+    let mut seen = snapshot(&watched);
     let mut first = true;
     loop {
         let start = std::time::Instant::now();
@@ -95,17 +107,18 @@ pub fn watch(args: &BuildArgs, data: &Path, templates: &Path) -> i32 {
         let what = if first { "first build" } else { "rebuilt after the change" };
         eprintln!("{what}: {} ({} ms)", tally(&summary, &req.options.out), start.elapsed().as_millis());
         if first {
-            eprintln!("watching {} (every {} ms; Ctrl-C to stop)", roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", "), poll.as_millis());
+            eprintln!("watching {} files the briefs read (every {} ms; Ctrl-C to stop)", watched.len(), poll.as_millis());
             first = false;
         }
         loop {
             std::thread::sleep(poll);
-            let now = snapshot(&roots);
+            let now = snapshot(&watched);
             if now != seen {
-                seen = now;
                 break;
             }
         }
+        watched = roots();
+        seen = snapshot(&watched);
     }
 }
 

@@ -175,7 +175,7 @@ fn check_brand(raw: RawBrand, path: &Path, text: &str, errors: &mut Vec<Diagnost
         }
     }
     if let Some(logo) = raw.logo {
-        let file = path.parent().unwrap_or(Path::new(".")).join(&logo);
+        let file = logo_path(path, &logo);
         match std::fs::read(&file) {
             Ok(bytes) if png_size(&bytes).is_some() && bytes.len() <= 2 << 20 => match check_logo(&bytes) {
                 Ok(()) => brand.logo = Some(bytes),
@@ -295,6 +295,56 @@ struct RawSpec {
     #[serde(default, rename = "pdf-standard")]
     pdf_standard: PdfStandard,
     brand: Option<RawBrand>,
+}
+
+/// Where a spec's logo is: relative to the spec file.
+fn logo_path(spec: &Path, logo: &str) -> PathBuf {
+    spec.parent().unwrap_or(Path::new(".")).join(logo)
+}
+
+/// What a spec's outputs depend on, read without the dataset (so a no-op rebuild loads
+/// none): the spec's text, its date (the spec's, else `SOURCE_DATE_EPOCH`, else today),
+/// its logo and the country chapters it selects. The build manifest keys on it and
+/// `watch` watches its files; `Spec::load` applies the same rules.
+pub struct Inputs {
+    pub text: String,
+    pub date: Option<Date>,
+    pub logo: Option<PathBuf>,
+    /// None for `countries: all`.
+    pub countries: Option<Vec<String>>,
+}
+
+impl Inputs {
+    /// None if the spec cannot be read or parsed (the build then reports why).
+    pub fn read(path: &Path) -> Option<Inputs> {
+        let text = diagnostic::read_text(path, "").ok()?;
+        let raw: RawSpec = serde_yaml::from_str(&text).ok()?;
+        let date = match &raw.date {
+            Some(d) => Date::parse(d),
+            None => Date::default_today().ok(),
+        };
+        let logo = raw.brand.and_then(|b| b.logo).map(|l| logo_path(path, &l));
+        let countries = match raw.countries {
+            Selection::All => None,
+            Selection::Only(ids) => Some(ids),
+        };
+        Some(Inputs { text, date, logo, countries })
+    }
+
+    /// The files read to build the spec: the dataset's shared files, the selected chapters
+    /// (all for `all`), the logo, every template.
+    pub fn files(&self, spec: &Path, data: &Path, templates: &Path) -> Vec<PathBuf> {
+        let mut files = vec![spec.to_path_buf()];
+        files.extend(self.logo.iter().cloned());
+        files.extend(["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml"].iter().map(|f| data.join(f)));
+        let chapters = data.join("countries");
+        match &self.countries {
+            Some(ids) => files.extend(ids.iter().map(|id| chapters.join(format!("{id}.yaml")))),
+            None => files.extend(crate::produce::manifest::files_under(&chapters)),
+        }
+        files.extend(crate::produce::manifest::files_under(templates));
+        files
+    }
 }
 
 /// A calendar date (the brief's date).

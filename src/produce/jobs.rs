@@ -6,7 +6,7 @@
 use super::manifest::{self, KeyBuilder, Manifest};
 use super::{Context, Options};
 use crate::diagnostic::Diagnostic;
-use crate::spec::{Date, Spec};
+use crate::spec::{Inputs, Spec};
 use crate::typeset::Shared;
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -69,36 +69,17 @@ impl Summary {
     }
 }
 
-/// The key over everything a spec's outputs depend on. Reads only what is needed to know
-/// which data files the spec selects, so a no-op rebuild loads no dataset.
+/// The key over everything a spec's outputs depend on (`spec::Inputs`), and the options
+/// that change them.
 fn spec_key(m: &mut Manifest, path: &Path, req: &Request) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let raw: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    let inputs = Inputs::read(path)?;
     let mut k = KeyBuilder::new();
     k.part("tool", &manifest::tool_identity());
-    k.part("spec", &manifest::sha256_hex(text.as_bytes()));
-    let date = match raw.get("date").and_then(|d| d.as_str()) {
-        Some(d) => d.to_string(),
-        None => Date::default_today().ok()?.iso(),
-    };
-    k.part("date", &date);
+    k.part("date", &inputs.date?.iso());
     k.part("emit-source", &req.options.emit_source.to_string());
     k.part("strict", &req.options.strict.to_string());
-    if let Some(logo) = raw.get("brand").and_then(|b| b.get("logo")).and_then(|l| l.as_str()) {
-        let logo = path.parent().unwrap_or(Path::new(".")).join(logo);
-        k.part("logo", &m.file_hash(&logo));
-    }
-    let mut data_files: Vec<PathBuf> =
-        ["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml"].iter().map(|f| req.data.join(f)).collect();
-    let countries = req.data.join("countries");
-    match raw.get("countries") {
-        Some(serde_yaml::Value::Sequence(ids)) => {
-            data_files.extend(ids.iter().filter_map(|i| i.as_str()).map(|id| countries.join(format!("{id}.yaml"))));
-        }
-        _ => data_files.extend(manifest::files_under(&countries)),
-    }
-    for f in data_files.iter().chain(&manifest::files_under(&req.templates)) {
-        k.part(&f.to_string_lossy(), &m.file_hash(f));
+    for f in inputs.files(path, &req.data, &req.templates) {
+        k.part(&f.to_string_lossy(), &m.file_hash(&f));
     }
     Some(k.finish())
 }
