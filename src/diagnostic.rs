@@ -79,6 +79,21 @@ impl Diagnostic {
     }
 }
 
+/// In `--json`: the same facts as the printed form, as fields.
+impl serde::Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Diagnostic", 6)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("column", &self.col)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("hint", &self.hint)?;
+        st.end()
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.severity {
@@ -245,8 +260,9 @@ pub fn from_yaml(path: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic
     }
     let hint = serde_hint(&message).or_else(|| {
         if message.contains("expected a list of") {
-            let key = message.split(':').next().unwrap_or("countries");
-            let value = message.split('"').nth(1).unwrap_or("wales");
+            // serde's message names the key and quotes the value: `countries: ... "wales themes: all"`.
+            let key = message.split(':').next().filter(|k| !k.contains(' '))?;
+            let value = message.split('"').nth(1)?;
             let line = err.location().and_then(|l| text.lines().nth(l.line().saturating_sub(1))).unwrap_or("");
             let words: Vec<&str> = value.split_whitespace().collect();
             if words.len() > 1 && !line.contains(value) {

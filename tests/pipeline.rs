@@ -172,3 +172,20 @@ fn an_undated_spec_takes_source_date_epoch_else_today() {
     let today = briefgen::spec::Date::from_unix(now).iso();
     assert!(date_in(None).contains(&today), "without either, today ({today})");
 }
+
+#[test]
+fn json_carries_structured_errors_and_dropped_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "audience: minister\ncountries: [atlantis]\nthemes: all\n").unwrap();
+    let big = dir.path().join("big.yaml");
+    std::fs::write(&big, "date: 2026-11-24\naudience: minister\ncountries: all\nthemes: all\n").unwrap();
+    let o = run(&["build", "--json", path_str(&bad), path_str(&big), "--out", path_str(&dir.path().join("out"))]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let e = &v[0]["errors"][0];
+    assert_eq!((e["severity"].as_str(), e["line"].as_u64(), e["column"].as_u64()), (Some("error"), Some(2), Some(13)), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("atlantis") && e["hint"].as_str().unwrap().contains("wales"));
+    let dropped = v[1]["dropped"].as_array().unwrap();
+    assert!(!dropped.is_empty() && dropped.iter().all(|d| d["kind"].is_string() && (d["id"].is_string() || d["kind"] == "references list")), "{dropped:?}");
+}

@@ -51,6 +51,34 @@ impl Unit {
     }
 }
 
+impl Unit {
+    /// The unit's kind as a reader names it, and its id (none for the references list).
+    pub fn parts(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Unit::Theme(id) => ("theme", Some(id)),
+            Unit::Item(id) => ("passage", Some(id)),
+            Unit::Figure(id) => ("figure", Some(id)),
+            Unit::Quote(id) => ("quote", Some(id)),
+            Unit::Service(id) => ("service", Some(id)),
+            Unit::Series(id) => ("chart", Some(id)),
+            Unit::Conclusion(id) => ("conclusion", Some(id)),
+            Unit::References => ("references list", None),
+        }
+    }
+}
+
+/// In `--json`: `{"kind": "theme", "id": "funding"}`.
+impl serde::Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (kind, id) = self.parts();
+        let mut st = s.serialize_struct("Unit", 2)?;
+        st.serialize_field("kind", kind)?;
+        st.serialize_field("id", &id)?;
+        st.end()
+    }
+}
+
 impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -173,28 +201,22 @@ pub fn retain(brief: &Brief, ranking: &[Unit], keep: usize) -> Brief {
 }
 
 /// Groups units by kind: "3 themes (political-will, tokenism, vulnerability); 2 figures
-/// (...)". Takes the units' display strings ("theme political-will").
-pub fn describe(dropped: &[String]) -> String {
-    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+/// (...); the references list".
+pub fn describe(dropped: &[Unit]) -> String {
+    let mut groups: Vec<(&'static str, Vec<&str>)> = Vec::new();
     for u in dropped {
-        let (kind, id) = match u.strip_prefix("the ") {
-            Some(whole) => (whole.to_string(), String::new()),
-            None => u.split_once(' ').map_or((u.clone(), String::new()), |(k, i)| (k.to_string(), i.to_string())),
-        };
+        let (kind, id) = u.parts();
         match groups.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, ids)) => ids.push(id),
-            None => groups.push((kind, vec![id])),
+            Some((_, ids)) => ids.extend(id),
+            None => groups.push((kind, id.into_iter().collect())),
         }
     }
     groups
         .into_iter()
-        .map(|(kind, ids)| {
-            let ids: Vec<String> = ids.into_iter().filter(|i| !i.is_empty()).collect();
-            match ids.len() {
-                0 => format!("the {kind}"),
-                1 => format!("1 {kind} ({})", ids[0]),
-                n => format!("{n} {kind}s ({})", ids.join(", ")),
-            }
+        .map(|(kind, ids)| match ids.len() {
+            0 => format!("the {kind}"),
+            1 => format!("1 {kind} ({})", ids[0]),
+            n => format!("{n} {kind}s ({})", ids.join(", ")),
         })
         .collect::<Vec<_>>()
         .join("; ")

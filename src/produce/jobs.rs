@@ -49,10 +49,42 @@ pub struct Record {
     pub pages: Option<usize>,
     pub milliseconds: u128,
     /// What the page budget left out.
-    pub dropped: Vec<String>,
+    pub dropped: Vec<crate::budget::Unit>,
     /// Editorial findings (see `editorial`): what a reader would correct.
     pub warnings: Vec<crate::editorial::Finding>,
-    pub errors: Vec<String>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Record {
+    fn failed(spec: &Path, errors: &[Diagnostic]) -> Record {
+        Record { spec: spec.to_path_buf(), status: Status::Failed, outputs: Vec::new(), pages: None, milliseconds: 0, dropped: Vec::new(), warnings: Vec::new(), errors: errors.to_vec() }
+    }
+
+    fn skipped(spec: &Path, entry: &manifest::Entry, millis: u128) -> Record {
+        Record {
+            spec: spec.to_path_buf(),
+            status: Status::Skipped,
+            outputs: entry.outputs.iter().map(|o| FileRecord { path: o.path.clone(), bytes: o.bytes, sha256: o.sha256.clone() }).collect(),
+            pages: Some(entry.pages),
+            milliseconds: millis,
+            dropped: Vec::new(),
+            warnings: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn built(built: &super::Built) -> Record {
+        Record {
+            spec: built.spec.path.clone(),
+            status: Status::Built,
+            outputs: built.outputs.iter().map(|o| FileRecord { path: o.path.clone(), bytes: o.bytes.len() as u64, sha256: manifest::sha256_hex(&o.bytes) }).collect(),
+            pages: Some(built.pages),
+            milliseconds: built.millis,
+            dropped: built.dropped.clone(),
+            warnings: built.findings.clone(),
+            errors: Vec::new(),
+        }
+    }
 }
 
 /// The outcome of a run: per-spec records and problems that concern no single spec.
@@ -115,17 +147,7 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
         let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         match &key {
             Some(k) if !req.force && manifest.up_to_date(&stem, k) => {
-                let e = &manifest.specs[&stem];
-                let record = Record {
-                    spec: path.clone(),
-                    status: Status::Skipped,
-                    outputs: e.outputs.iter().map(|o| FileRecord { path: o.path.clone(), bytes: o.bytes, sha256: o.sha256.clone() }).collect(),
-                    pages: Some(e.pages),
-                    milliseconds: start.elapsed().as_millis(),
-                    dropped: Vec::new(),
-                    warnings: Vec::new(),
-                    errors: Vec::new(),
-                };
+                let record = Record::skipped(&path, &manifest.specs[&stem], start.elapsed().as_millis());
                 report(&record, summary.records.len() + 1, total);
                 summary.records.push(record);
             }
@@ -133,7 +155,8 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
         }
     }
     if !todo.is_empty() {
-        build_all(req, shared, todo, &mut manifest, &mut summary, total, report);
+        let mut run = Progressing { manifest: &mut manifest, summary: &mut summary, total, report };
+        build_all(req, shared, todo, &mut run);
     }
     // Progress is shown as briefs finish; the records keep the order the specs were given.
     summary.records.sort_by_key(|r| paths.iter().position(|p| *p == r.spec).unwrap_or(usize::MAX));
@@ -148,25 +171,25 @@ pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&R
     summary
 }
 
-fn build_all(
-    req: &Request,
-    shared: Option<Arc<Shared>>,
-    todo: Vec<(PathBuf, Option<String>)>,
-    manifest: &mut Manifest,
-    summary: &mut Summary,
+/// Where a run's results go as briefs finish: the manifest, the summary, the reporter.
+struct Progressing<'a> {
+    manifest: &'a mut Manifest,
+    summary: &'a mut Summary,
     total: usize,
-    report: &mut dyn FnMut(&Record, usize, usize),
-) {
-    let failed = |path: &Path, errors: &[Diagnostic]| Record {
-        spec: path.to_path_buf(),
-        status: Status::Failed,
-        outputs: Vec::new(),
-        pages: None,
-        milliseconds: 0,
-        dropped: Vec::new(),
-        warnings: Vec::new(),
-        errors: errors.iter().map(ToString::to_string).collect(),
-    };
+    report: &'a mut dyn FnMut(&Record, usize, usize),
+}
+
+impl Progressing<'_> {
+    fn push(&mut self, record: Record, errors: Vec<Diagnostic>) {
+        (self.report)(&record, self.summary.records.len() + 1, self.total);
+        self.summary.records.push(record);
+        self.summary.diagnostics.extend(errors);
+    }
+}
+
+/// Builds the specs in `todo` (with their manifest keys) on worker threads that share one
+/// dataset, one template environment and one font store.
+fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Option<String>)>, run: &mut Progressing) {
     let ctx = match shared {
         Some(s) => Context::with_typst(&req.data, &req.templates, s),
         None => Context::new(&req.data, &req.templates),
@@ -175,12 +198,10 @@ fn build_all(
         Ok(c) => c,
         Err(errors) => {
             for (path, _) in &todo {
-                let r = failed(path, &[]);
-                report(&r, summary.records.len() + 1, total);
-                summary.records.push(r);
+                run.push(Record::failed(path, &[]), Vec::new());
             }
-            summary.diagnostics.extend(errors.iter().cloned());
-            summary.errors.extend(errors);
+            run.summary.diagnostics.extend(errors.iter().cloned());
+            run.summary.errors.extend(errors);
             return;
         }
     };
@@ -188,12 +209,7 @@ fn build_all(
     for (path, key) in todo {
         match Spec::load(&path, &ctx.data) {
             Ok(s) => specs.push((s, key)),
-            Err(errors) => {
-                let r = failed(&path, &errors);
-                report(&r, summary.records.len() + 1, total);
-                summary.records.push(r);
-                summary.diagnostics.extend(errors);
-            }
+            Err(errors) => run.push(Record::failed(&path, &errors), errors),
         }
     }
     let jobs = req.jobs.clamp(1, specs.len().max(1));
@@ -226,36 +242,17 @@ fn build_all(
         drop(tx);
         for (i, result) in rx {
             let (spec, key) = &specs[i];
-            let record = match result {
+            match result {
                 Ok(built) => {
                     if let Some(k) = key {
                         let outs: Vec<(PathBuf, &[u8])> = built.outputs.iter().map(|o| (o.path.clone(), o.bytes.as_slice())).collect();
-                        manifest.record(&spec.stem, k.clone(), &outs, built.pages);
+                        run.manifest.record(&spec.stem, k.clone(), &outs, built.pages);
                     }
-                    Record {
-                        spec: spec.path.clone(),
-                        status: Status::Built,
-                        outputs: built
-                            .outputs
-                            .iter()
-                            .map(|o| FileRecord { path: o.path.clone(), bytes: o.bytes.len() as u64, sha256: manifest::sha256_hex(&o.bytes) })
-                            .collect(),
-                        pages: Some(built.pages),
-                        milliseconds: built.millis,
-                        dropped: built.dropped.iter().map(ToString::to_string).collect(),
-                        warnings: built.findings.clone(),
-                        errors: Vec::new(),
-                    }
+                    run.push(Record::built(&built), Vec::new());
                 }
-                Err(errors) => {
-                    // The old entry stays: the old outputs are untouched and still match it.
-                    let r = failed(&spec.path, &errors);
-                    summary.diagnostics.extend(errors);
-                    r
-                }
-            };
-            report(&record, summary.records.len() + 1, total);
-            summary.records.push(record);
+                // The old manifest entry stays: the old outputs are untouched and still match it.
+                Err(errors) => run.push(Record::failed(&spec.path, &errors), errors),
+            }
         }
     });
 }
