@@ -523,9 +523,9 @@ impl Spec {
             }
         }
         let brand = check_brand(raw.brand.unwrap_or_default(), path, text, &mut errors);
-        if !errors.is_empty() {
+        let Some(date) = date.filter(|_| errors.is_empty()) else {
             return Err(errors);
-        }
+        };
         let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
         Ok(Spec {
             path: path.to_path_buf(),
@@ -533,7 +533,7 @@ impl Spec {
             title: raw.title,
             subtitle: raw.subtitle,
             organisation: raw.organisation,
-            date: date.expect("checked above"),
+            date,
             audience: raw.audience,
             countries: raw.countries,
             themes: raw.themes,

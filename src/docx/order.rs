@@ -105,8 +105,11 @@ fn parse(xml: &str) -> Result<Vec<Node>, quick_xml::Error> {
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 stack.push((name, raw.to_string(), Vec::new()));
             }
-            Event::End(_) => {
-                let (name, open, children) = stack.pop().expect("balanced XML");
+            Event::End(e) => {
+                // An end tag with nothing open: not XML this writer made; give it up as is.
+                let Some((name, open, children)) = stack.pop() else {
+                    return Err(quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::UnmatchedEndTag(String::from_utf8_lossy(e.name().as_ref()).into_owned())));
+                };
                 push(&mut stack, &mut top, Node::Element { name, open, children, empty: false });
             }
             Event::Empty(e) => {
