@@ -63,7 +63,7 @@ pub fn fit(full: &Brief, audience: Audience, lay: &Layouts) -> Result<(Attempt, 
             t.footnotes.iter().position(|(m, n, _)| m != n).map(|i| t.marker_at[i])
         };
         let mut best = (findings(&best), best, known, Vec::<Break>::new());
-        // Mends that keep every unit first: a page break before the unit that holds a torn
+        // First page breaks: before the unit that holds a torn
         // footnote's marker (and the headings right above it), or before the marker's own
         // line; a break that only moves the tear further on is kept and the next one mended.
         for _ in 0..4 {
@@ -75,17 +75,25 @@ pub fn fit(full: &Brief, audience: Audience, lay: &Layouts) -> Result<(Attempt, 
             }
             tries.extend(line.map(Break::Line));
             let mut next = None;
-            for b in tries {
+            'tries: for b in tries {
                 let mut breaks = best.3.clone();
                 breaks.push(b);
-                // A break Typst refuses (inside a container) is simply not a candidate.
-                let Ok(a) = attempt_with(best.2, &breaks) else { continue };
-                let n = findings(&a);
-                // Fewer findings, or as many with the tear moved further on (to be mended next).
-                let progress = n < best.0 || first_tear(&a).is_some_and(|(p, _, _)| p > page) && n == best.0;
-                if fits(&a) && progress {
-                    next = Some((n, a, best.2, breaks));
-                    break;
+                // A break takes room: if the brief then runs over its budget, up to three of
+                // the lowest-ranked units make way for it.
+                for keep in (best.2.saturating_sub(3)..=best.2).rev() {
+                    // A break Typst refuses (inside a container) is simply not a candidate.
+                    let Ok(a) = attempt_with(keep, &breaks) else { continue 'tries };
+                    if !fits(&a) {
+                        continue;
+                    }
+                    let n = findings(&a);
+                    // Fewer findings, or as many with the tear moved further on (mended next).
+                    let progress = n < best.0 || first_tear(&a).is_some_and(|(p, _, _)| p > page) && n == best.0;
+                    if progress {
+                        next = Some((n, a, keep, breaks));
+                        break 'tries;
+                    }
+                    continue 'tries;
                 }
             }
             match next {
