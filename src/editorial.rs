@@ -172,7 +172,9 @@ pub fn echo_in(text: &str) -> Option<String> {
                 wa.len() >= 2 && wb.len() >= wa.len() && wb[..wa.len()] == wa[..]
             };
             if same {
-                return Some(format!("{a_tail}{sep}{b}"));
+                // The echo itself, not the rest of the page.
+                let shown: Vec<&str> = b.split_whitespace().take(wa.len()).collect();
+                return Some(format!("{a_tail}{sep}{}", shown.join(" ")));
             }
         }
     }
