@@ -190,3 +190,22 @@ fn a_dataset_twenty_times_larger_still_builds_within_budget() {
         assert!((1..=budget).contains(&pages), "{audience}: {pages} pages for a budget of {budget}");
     }
 }
+
+#[test]
+fn typst_warnings_are_shown_and_strict_fails_on_them() {
+    // Without the bundled fonts, Typst warns that Noto Sans is missing (and falls back).
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), t.path());
+    for f in std::fs::read_dir(t.path().join("fonts")).unwrap() {
+        let f = f.unwrap().path();
+        if f.extension().is_some_and(|x| x == "ttf") {
+            std::fs::remove_file(f).unwrap();
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let o = build_with(t.path(), out.path());
+    ok(&o);
+    assert!(stderr(&o).contains("warning: unknown font family: noto sans [typst]"), "{}", stderr(&o));
+    let strict = run(&["build", SPEC, "--templates", path_str(t.path()), "--out", path_str(&out.path().join("strict")), "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+}

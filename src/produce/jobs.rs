@@ -286,7 +286,10 @@ impl Progress {
                 let mut s = format!("built {name}{pages} in {} ms: {}", r.milliseconds, files.join(", "));
                 for w in &r.warnings {
                     let page = if w.page > 0 { format!("page {}: ", w.page) } else { String::new() };
-                    s.push_str(&format!("\n  warning: {page}{} [{}]\n    “{}”", w.message, w.check, w.text));
+                    s.push_str(&format!("\n  warning: {page}{} [{}]", w.message, w.check));
+                    if !w.text.is_empty() {
+                        s.push_str(&format!("\n    “{}”", w.text));
+                    }
                 }
                 if !r.dropped.is_empty() {
                     s.push_str(&format!("\n  left out to fit the page budget:\n    {}", crate::budget::describe(&r.dropped).replace("; ", "\n    ")));

@@ -176,7 +176,15 @@ fn review(ctx: &Context, attempt: &Attempt) -> Vec<editorial::Finding> {
         vocabulary: &ctx.vocabulary,
         passages: &ctx.passages,
     };
-    editorial::check(&attempt.laid.text(), &expect)
+    let mut findings = editorial::check(&attempt.laid.text(), &expect);
+    // Typst's own warnings (a font it could not find) are things a reader would see too.
+    findings.extend(attempt.laid.warnings.iter().map(|w| editorial::Finding {
+        check: "typst",
+        page: 0,
+        message: w.message.trim_start_matches("Typst: ").to_string(),
+        text: w.hint.clone().unwrap_or_default(),
+    }));
+    findings
 }
 
 /// An editorial finding as a diagnostic naming the brief and the page.

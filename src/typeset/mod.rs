@@ -31,6 +31,8 @@ pub struct Laid {
     world: BriefWorld,
     document: PagedDocument,
     name: String,
+    /// What Typst warned about (a font it could not find, say), as warnings.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Laid {
@@ -118,16 +120,25 @@ pub fn layout(shared: &Arc<Shared>, name: &str, source: String, setup: &Setup) -
     let world = BriefWorld::new(shared.clone(), name, source, datetime(setup.date)?, setup.inputs, setup.extra);
     let result = typst::compile::<PagedDocument>(&world);
     let document = result.output.map_err(|errors| to_diagnostics(&world, name, &errors))?;
-    Ok(Laid { world, document, name: name.to_string() })
+    let warnings = report(&world, name, &result.warnings, Severity::Warning);
+    Ok(Laid { world, document, name: name.to_string(), warnings })
 }
 
 /// Typst errors as diagnostics pointing into the generated source (or a template asset).
 fn to_diagnostics(world: &BriefWorld, name: &str, errors: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+    report(world, name, errors, Severity::Error)
+}
+
+/// Typst's diagnostics of one severity as ours, pointing into the generated source.
+fn report(world: &BriefWorld, name: &str, errors: &[SourceDiagnostic], severity: Severity) -> Vec<Diagnostic> {
     errors
         .iter()
-        .filter(|e| e.severity == Severity::Error)
+        .filter(|e| e.severity == severity)
         .map(|e| {
             let mut d = Diagnostic::new(format!("Typst: {}", e.message));
+            if severity == Severity::Warning {
+                d.severity = crate::diagnostic::Severity::Warning;
+            }
             if let Some(id) = e.span.id() {
                 let source = world.source(id).ok();
                 d = d.in_file(&world.display_path(id, name));
