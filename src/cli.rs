@@ -52,7 +52,7 @@ pub enum Command {
         #[command(flatten)]
         args: BuildArgs,
     },
-    /// Check the dataset and the specs without rendering anything.
+    /// Check the dataset and the specs, and render every spec through its templates (no layout).
     Validate {
         /// Brief specification files (default: briefs/*.yaml).
         specs: Vec<PathBuf>,

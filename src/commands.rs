@@ -138,6 +138,19 @@ pub fn validate(specs: &[PathBuf], data: &Path, templates: &Path) -> i32 {
         Ok(shared) => errors.extend(specs.iter().flat_map(|s| produce::check_glyphs(s, &shared))),
         Err(e) => errors.push(Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))),
     }
+    // A dry run through the templates: what rendering would fail on, without layout.
+    match crate::render::Renderer::new(templates) {
+        Ok(renderer) => {
+            for s in &specs {
+                for e in produce::dry_run(&renderer, &data, s) {
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
+                }
+            }
+        }
+        Err(e) => errors.push(e),
+    }
     if !errors.is_empty() {
         return fail(&errors);
     }

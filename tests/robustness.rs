@@ -209,3 +209,13 @@ fn typst_warnings_are_shown_and_strict_fails_on_them() {
     let strict = run(&["build", SPEC, "--templates", path_str(t.path()), "--out", path_str(&out.path().join("strict")), "--strict"]);
     assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
 }
+
+#[test]
+fn validate_renders_through_the_templates() {
+    let t = templates_with("{{ report.no_such_field }}");
+    let last = std::fs::read_to_string(t.path().join("minister.typ.j2")).unwrap().lines().count();
+    let o = run(&["validate", SPEC, "--templates", path_str(t.path())]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("minister.typ.j2:{last}:")) && stderr(&o).contains("undefined"), "{}", stderr(&o));
+    ok(&run(&["validate", SPEC]));
+}

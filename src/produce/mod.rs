@@ -166,6 +166,30 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
     outcome
 }
 
+/// What `validate` does instead of a build: every template the spec's whole brief goes
+/// through (title, Typst, DOCX, charts) is rendered, without layout, so an undefined value
+/// or a broken template is caught before anything is typeset.
+pub fn dry_run(renderer: &Renderer, data: &Dataset, spec: &Spec) -> Vec<Diagnostic> {
+    let mut brief = select::select(spec, data);
+    if spec.title.is_none() {
+        match renderer.title(&brief) {
+            Ok(t) => brief.meta.title = t,
+            Err(e) => return vec![e],
+        }
+    }
+    let mut errors = Vec::new();
+    match renderer.typst(&brief) {
+        Ok(bare) => {
+            brief.glossary = select::glossary_for(&crate::render::escape::typst_prose(&bare), &data.glossary);
+            errors.extend(renderer.typst(&brief).err());
+        }
+        Err(e) => errors.push(e),
+    }
+    errors.extend(renderer.docx(&brief).err());
+    errors.extend(brief.series.iter().filter_map(|s| renderer.chart(s).err()));
+    errors
+}
+
 /// Reads the laid-out brief as a reader would (see `editorial`).
 fn review(ctx: &Context, attempt: &Attempt) -> Vec<editorial::Finding> {
     let places = attempt.brief.countries.iter().map(|c| vec![c.name.clone(), c.short_name.clone()]).collect();
