@@ -140,7 +140,8 @@ pub fn validate(specs: &[PathBuf], data: &Path, templates: &Path) -> i32 {
     }
     // A dry run through the templates: what rendering would fail on, without layout.
     match crate::render::Renderer::new(templates) {
-        Ok(renderer) => {
+        Ok(mut renderer) => {
+            renderer.set_report_title(&data.report.title);
             for s in &specs {
                 for e in produce::dry_run(&renderer, &data, s) {
                     if !errors.contains(&e) {

@@ -336,7 +336,7 @@ impl Inputs {
     pub fn files(&self, spec: &Path, data: &Path, templates: &Path) -> Vec<PathBuf> {
         let mut files = vec![spec.to_path_buf()];
         files.extend(self.logo.iter().cloned());
-        files.extend(["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml"].iter().map(|f| data.join(f)));
+        files.extend(["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml", "options.yaml"].iter().map(|f| data.join(f)));
         let chapters = data.join("countries");
         match &self.countries {
             Some(ids) => files.extend(ids.iter().map(|id| chapters.join(format!("{id}.yaml")))),

@@ -21,6 +21,8 @@ pub struct Dataset {
     pub conclusion: Conclusion,
     pub glossary: Glossary,
     pub global: Global,
+    /// What the briefs advise (optional file).
+    pub options: Option<Options>,
     /// In report order.
     pub countries: Vec<Country>,
     /// Raw text of every file, to point diagnostics at lines.
@@ -122,6 +124,8 @@ impl Dataset {
         let conclusion: Option<Conclusion> = load!("conclusion.yaml");
         let glossary: Option<Glossary> = load!("glossary.yaml");
         let global: Option<Global> = load!("global.yaml");
+        // Optional: a dataset may advise no one.
+        let options: Option<Options> = if dir.join("options.yaml").exists() { load!("options.yaml") } else { None };
 
         let mut countries = Vec::new();
         let country_dir = dir.join("countries");
@@ -168,7 +172,7 @@ impl Dataset {
         let (Some(report), Some(insights), Some(conclusion), Some(glossary), Some(global)) = (report, insights, conclusion, glossary, global) else {
             return Err(errors);
         };
-        let data = Dataset { dir: dir.to_path_buf(), report, insights, conclusion, glossary, global, countries, sources };
+        let data = Dataset { dir: dir.to_path_buf(), report, insights, conclusion, glossary, global, options, countries, sources };
         if !errors.is_empty() && !failed.is_empty() && !data.countries.is_empty() {
             // A chapter that does not parse should not hide the other files' problems: check
             // what did load, leaving out what only says that chapter is missing.
@@ -357,6 +361,21 @@ impl Checker<'_> {
 
     fn run(&mut self) {
         let data = self.data;
+        if let Some(options) = &data.options {
+            let file = self.file("options.yaml");
+            let themes = data.theme_ids();
+            for id in options.options.keys() {
+                if !themes.contains(&id.as_str()) {
+                    let hint = diagnostic::suggest(id, themes.iter().copied());
+                    self.error(&file, None, id, "", format!("an option for the unknown theme `{id}`"), hint);
+                }
+            }
+            for t in &themes {
+                if !options.options.contains_key(*t) {
+                    self.error(&file, None, "options", "", format!("no option for the theme `{t}`"), format!("add a line `  {t}: \"...\"` under `options:` (one sentence, in your words)"));
+                }
+            }
+        }
         let file = self.file("insights.yaml");
         for item in &data.insights.intro {
             self.item(&file, item);

@@ -300,3 +300,15 @@ pub struct Global {
     pub intro: Vec<Item>,
     pub jurisdictions: Vec<Jurisdiction>,
 }
+
+/// `data/options.yaml`: what each theme suggests the nation the briefs advise could do, in
+/// the publishing organisation's words. Optional: without it, briefs set out no options.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// The nation or body the briefs advise ("Scotland").
+    pub target: String,
+    /// Theme id → the option, one sentence.
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+}

@@ -53,7 +53,8 @@ impl Context {
     }
 
     /// A context from loaded parts; what the editorial check needs is derived here.
-    pub fn from_parts(data: Dataset, renderer: Renderer, typst: Arc<Shared>) -> Context {
+    pub fn from_parts(data: Dataset, mut renderer: Renderer, typst: Arc<Shared>) -> Context {
+        renderer.set_report_title(&data.report.title);
         let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
         let passages = data.running_texts().into_iter().map(editorial::normalise).collect();
         Context { data, vocabulary, passages, renderer, typst }

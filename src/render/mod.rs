@@ -107,6 +107,11 @@ impl Renderer {
         Ok(Renderer { env, dir: dir.to_path_buf() })
     }
 
+    /// The report's title for every template (citations name it): `report_title`.
+    pub fn set_report_title(&mut self, title: &str) {
+        self.env.add_global("report_title", Value::from(title));
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -206,6 +206,7 @@ impl Selector<'_> {
                 summary: i.summary.clone(),
                 examples: self.examples(&i.examples),
                 cite: format!("{}, {}", data.insights.section.title, words::pages(i.page, i.page)),
+                option: data.options.as_ref().and_then(|o| o.options.get(&i.id).cloned()),
             })
             .collect()
     }
@@ -373,6 +374,7 @@ impl Selector<'_> {
             themes_count: themes.len(),
             total_countries: data.countries.len(),
             total_countries_word: number_word(data.countries.len()),
+            target: data.options.as_ref().map(|o| o.target.clone()),
             brand: BrandView {
                 colour: spec.brand.colour.clone(),
                 accent: spec.brand.accent.clone(),

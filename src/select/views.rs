@@ -61,6 +61,8 @@ pub struct Meta {
     /// How many chapters the report has (not how many are selected).
     pub total_countries: usize,
     pub total_countries_word: String,
+    /// The nation or body the briefs advise, if the dataset names one (`data/options.yaml`).
+    pub target: Option<String>,
     pub brand: BrandView,
 }
 
@@ -218,6 +220,9 @@ pub struct ThemeView {
     /// Only examples whose countries are all selected.
     pub examples: Vec<ExampleView>,
     pub cite: String,
+    /// What the theme suggests the advised nation could do (`data/options.yaml`): the
+    /// publishing organisation's words, not the report's.
+    pub option: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
