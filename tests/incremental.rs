@@ -131,6 +131,8 @@ fn json_manifest_describes_every_output() {
     let r = &v[0];
     assert_eq!(r["status"], "built");
     assert!(r["pages"].as_u64().unwrap() >= 1 && r["milliseconds"].is_u64());
+    // The search's cost: at least one layout, and at least the brief's own pages laid out.
+    assert!(r["layouts"].as_u64().unwrap() >= 1 && r["pages_laid"].as_u64().unwrap() >= r["pages"].as_u64().unwrap(), "{r}");
     for o in r["outputs"].as_array().unwrap() {
         let path = Path::new(o["path"].as_str().unwrap());
         let bytes = std::fs::read(path).unwrap();

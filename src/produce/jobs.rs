@@ -48,6 +48,9 @@ pub struct Record {
     pub outputs: Vec<FileRecord>,
     pub pages: Option<usize>,
     pub milliseconds: u128,
+    /// How many layouts the page-budget search made, and the pages they had in all.
+    pub layouts: usize,
+    pub pages_laid: usize,
     /// What the page budget left out.
     pub dropped: Vec<crate::budget::Unit>,
     /// Editorial findings (see `editorial`): what a reader would correct.
@@ -57,7 +60,7 @@ pub struct Record {
 
 impl Record {
     fn failed(spec: &Path, errors: &[Diagnostic]) -> Record {
-        Record { spec: spec.to_path_buf(), status: Status::Failed, outputs: Vec::new(), pages: None, milliseconds: 0, dropped: Vec::new(), warnings: Vec::new(), errors: errors.to_vec() }
+        Record { spec: spec.to_path_buf(), status: Status::Failed, outputs: Vec::new(), pages: None, milliseconds: 0, layouts: 0, pages_laid: 0, dropped: Vec::new(), warnings: Vec::new(), errors: errors.to_vec() }
     }
 
     fn skipped(spec: &Path, entry: &manifest::Entry, millis: u128) -> Record {
@@ -67,6 +70,8 @@ impl Record {
             outputs: entry.outputs.iter().map(|o| FileRecord { path: o.path.clone(), bytes: o.bytes, sha256: o.sha256.clone() }).collect(),
             pages: Some(entry.pages),
             milliseconds: millis,
+            layouts: 0,
+            pages_laid: 0,
             dropped: Vec::new(),
             warnings: Vec::new(),
             errors: Vec::new(),
@@ -80,6 +85,8 @@ impl Record {
             outputs: built.outputs.iter().map(|o| FileRecord { path: o.path.clone(), bytes: o.bytes.len() as u64, sha256: manifest::sha256_hex(&o.bytes) }).collect(),
             pages: Some(built.pages),
             milliseconds: built.millis,
+            layouts: built.layouts,
+            pages_laid: built.pages_laid,
             dropped: built.dropped.clone(),
             warnings: built.findings.clone(),
             errors: Vec::new(),

@@ -83,6 +83,9 @@ pub struct Built {
     pub dropped: Vec<Unit>,
     /// What the editorial check found in the laid-out brief.
     pub findings: Vec<editorial::Finding>,
+    /// How many candidate layouts the page-budget search made, and their pages in all.
+    pub layouts: usize,
+    pub pages_laid: usize,
     pub millis: u128,
 }
 
@@ -130,10 +133,14 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
         full.meta.title = ctx.renderer.title(&full).map_err(|e| vec![e])?;
     }
     // The PDF layout decides what fits; the DOCX carries the same content.
+    // What the search costs: how many candidates it laid out, and their pages in all.
+    let (laid_out, pages_laid) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
     let layouts = Layouts {
         lay: Box::new(|mut brief: Brief, breaks: &[Break]| {
             let source = fit::with_breaks(typst_source(ctx, &mut brief)?, breaks);
             let laid = layout(ctx, &brief, spec, source.clone())?;
+            laid_out.set(laid_out.get() + 1);
+            pages_laid.set(pages_laid.get() + laid.pages());
             Ok(Attempt { brief, source, laid })
         }),
         findings: Box::new(|a: &Attempt| review(ctx, a).len()),
@@ -159,7 +166,16 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
             let bytes = attempt.laid.pdf(spec.date, &ident, spec.pdf_standard)?;
             outputs.push(Output { path: out("pdf"), bytes });
         }
-        Ok(Built { spec: spec.clone(), outputs, pages: attempt.laid.pages(), dropped, findings, millis: start.elapsed().as_millis() })
+        Ok(Built {
+            spec: spec.clone(),
+            outputs,
+            pages: attempt.laid.pages(),
+            dropped,
+            findings,
+            layouts: laid_out.get(),
+            pages_laid: pages_laid.get(),
+            millis: start.elapsed().as_millis(),
+        })
     });
     // Memoised layout results only help within one brief; dropping them keeps memory
     // flat over many briefs.
