@@ -165,7 +165,7 @@ pub fn validate(specs: &[PathBuf], data: &Path, templates: &Path) -> i32 {
         sum(|c| c.quotes.len()),
         sum(|c| c.references.len()),
         data.insights.insights.len(),
-        data.conclusion.themes.len(),
+        data.conclusion.as_ref().map_or(0, |c| c.themes.len()),
         specs.len(),
         if specs.len() == 1 { "" } else { "s" }
     );

@@ -44,3 +44,24 @@ fn every_theme_needs_an_option_and_only_themes_have_one() {
     assert!(e.contains("no option for the theme `funding`") && e.contains("options.yaml"), "{e}");
     assert!(e.contains("an option for the unknown theme `fundng`") && e.contains("did you mean `funding`?"), "{e}");
 }
+
+#[test]
+fn a_dataset_without_conclusion_second_source_or_options_still_builds() {
+    let data = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data"), data.path());
+    for f in ["conclusion.yaml", "global.yaml", "options.yaml"] {
+        std::fs::remove_file(data.path().join(f)).unwrap();
+    }
+    ok(&run(&["validate", "--data", path_str(data.path())]));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for audience in ["minister", "funder", "community"] {
+        let spec = dir.path().join(format!("{audience}.yaml"));
+        std::fs::write(&spec, format!("date: 2026-11-24\naudience: {audience}\ncountries: [wales]\nthemes: all\n")).unwrap();
+        ok(&run(&["build", "--strict", path_str(&spec), "--data", path_str(data.path()), "--out", path_str(&out)]));
+    }
+    // Without options the minister brief advises no one and says nothing about options.
+    let minister = pdf_text(&out.join("minister.pdf"));
+    assert!(!minister.contains("Scotland") || minister.contains("Shape Scotland"), "a brief with no target names one");
+    assert!(!minister.contains("option"), "options without an options file:\n{minister}");
+}

@@ -18,9 +18,11 @@ pub struct Dataset {
     pub dir: PathBuf,
     pub report: Report,
     pub insights: Insights,
-    pub conclusion: Conclusion,
+    /// The report's conclusion (optional file).
+    pub conclusion: Option<Conclusion>,
     pub glossary: Glossary,
-    pub global: Global,
+    /// A second, shorter source on jurisdictions beyond the chapters (optional file).
+    pub global: Option<Global>,
     /// What the briefs advise (optional file).
     pub options: Option<Options>,
     /// In report order.
@@ -84,7 +86,7 @@ impl Dataset {
             out.push(&i.summary);
             out.extend(i.examples.iter().map(|e| e.text.as_str()));
         }
-        for t in &self.conclusion.themes {
+        for t in self.conclusion.iter().flat_map(|c| &c.themes) {
             out.push(&t.text);
         }
         out.extend(items(&self.report.introduction));
@@ -121,11 +123,13 @@ impl Dataset {
         }
         let report: Option<Report> = load!("report.yaml");
         let insights: Option<Insights> = load!("insights.yaml");
-        let conclusion: Option<Conclusion> = load!("conclusion.yaml");
+        // Optional files: a report may have no conclusion and no second source.
+        let optional = |name: &str| dir.join(name).exists();
+        let conclusion: Option<Conclusion> = if optional("conclusion.yaml") { load!("conclusion.yaml") } else { None };
         let glossary: Option<Glossary> = load!("glossary.yaml");
-        let global: Option<Global> = load!("global.yaml");
+        let global: Option<Global> = if optional("global.yaml") { load!("global.yaml") } else { None };
         // Optional: a dataset may advise no one.
-        let options: Option<Options> = if dir.join("options.yaml").exists() { load!("options.yaml") } else { None };
+        let options: Option<Options> = if optional("options.yaml") { load!("options.yaml") } else { None };
 
         let mut countries = Vec::new();
         let country_dir = dir.join("countries");
@@ -169,7 +173,7 @@ impl Dataset {
             }
         }
         countries.sort_by_key(|c| c.order);
-        let (Some(report), Some(insights), Some(conclusion), Some(glossary), Some(global)) = (report, insights, conclusion, glossary, global) else {
+        let (Some(report), Some(insights), Some(glossary)) = (report, insights, glossary) else {
             return Err(errors);
         };
         let data = Dataset { dir: dir.to_path_buf(), report, insights, conclusion, glossary, global, options, countries, sources };
@@ -402,20 +406,22 @@ impl Checker<'_> {
             self.figure(&file, f, &report_sections);
         }
 
-        let file = self.file("conclusion.yaml");
-        for item in &data.conclusion.intro {
-            self.item(&file, item);
-        }
-        for t in &data.conclusion.themes {
-            self.id(&file, &t.id);
-            self.text(&file, &t.id, "text", &t.text);
-            self.themes(&file, &t.id, &t.themes);
-            for e in &t.examples {
-                self.countries(&file, &t.id, &e.countries);
+        if let Some(conclusion) = &data.conclusion {
+            let file = self.file("conclusion.yaml");
+            for item in &conclusion.intro {
+                self.item(&file, item);
             }
-        }
-        for q in &data.conclusion.quotes {
-            self.quote(&file, q, None);
+            for t in &conclusion.themes {
+                self.id(&file, &t.id);
+                self.text(&file, &t.id, "text", &t.text);
+                self.themes(&file, &t.id, &t.themes);
+                for e in &t.examples {
+                    self.countries(&file, &t.id, &e.countries);
+                }
+            }
+            for q in &conclusion.quotes {
+                self.quote(&file, q, None);
+            }
         }
 
         let file = self.file("glossary.yaml");
@@ -426,14 +432,16 @@ impl Checker<'_> {
             }
         }
 
-        let file = self.file("global.yaml");
-        for item in &data.global.intro {
-            self.item(&file, item);
-        }
-        for j in &data.global.jurisdictions {
-            self.id(&file, &j.id);
-            for p in &j.points {
-                self.item(&file, p);
+        if let Some(global) = &data.global {
+            let file = self.file("global.yaml");
+            for item in &global.intro {
+                self.item(&file, item);
+            }
+            for j in &global.jurisdictions {
+                self.id(&file, &j.id);
+                for p in &j.points {
+                    self.item(&file, p);
+                }
             }
         }
 

@@ -296,9 +296,9 @@ impl Selector<'_> {
     }
 
     fn conclusion(&self) -> Vec<ConclusionView> {
-        let section = &self.data.conclusion.section;
-        self.data
-            .conclusion
+        let Some(conclusion) = &self.data.conclusion else { return Vec::new() };
+        let section = &conclusion.section;
+        conclusion
             .themes
             .iter()
             .filter(|t| self.spec.themes.any(&t.themes))
