@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "briefgen", version, about = "Turns the report Peer Support Without Borders into tailored briefs (PDF and DOCX).")]
+#[command(name = "briefgen", version, about = "Turns one long policy report into short briefs tailored to their readers (PDF and DOCX).")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

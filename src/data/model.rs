@@ -253,6 +253,28 @@ pub struct Report {
     pub quotes: Vec<Quote>,
     #[serde(default)]
     pub figures: Vec<Figure>,
+    /// The document keywords every brief carries (its audience, places and themes join them).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Words that make a figure a good headline, or a poor one.
+    #[serde(default)]
+    pub headline: HeadlineWords,
+}
+
+/// How a headline strip chooses figures, in the report's own terms; matched (ignoring case)
+/// inside a figure's unit and measure, except `avoid_units`, matched in the unit alone.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadlineWords {
+    /// What the report is about counting (its workforce, say): these figures lead.
+    #[serde(default)]
+    pub favour: Vec<String>,
+    /// Money: a little ahead.
+    #[serde(default)]
+    pub money: Vec<String>,
+    /// Units that say little as a headline (the number of regions, a duration).
+    #[serde(default)]
+    pub avoid_units: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

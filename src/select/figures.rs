@@ -117,11 +117,12 @@ pub(super) fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
     out
 }
 
-/// How well a figure serves as a headline: outcomes (percentages), where a series ended,
-/// and the size of a peer workforce say most; the number of regions or a duration least.
-pub(super) fn headline_score(f: &FigureView, last_of_series: bool) -> i32 {
+/// How well a figure serves as a headline: outcomes (percentages), where a series ended
+/// and what the report counts (its `favour` words) say most; units it calls poor
+/// headlines (the number of regions, a duration) least.
+pub(super) fn headline_score(f: &FigureView, last_of_series: bool, words: &model::HeadlineWords) -> i32 {
     let text = format!("{} {}", f.unit, f.measure).to_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    let has = |words: &[String]| words.iter().any(|w| text.contains(&w.to_lowercase()));
     let mut score = 0;
     if f.unit == "%" {
         score += 3;
@@ -129,10 +130,10 @@ pub(super) fn headline_score(f: &FigureView, last_of_series: bool) -> i32 {
     if last_of_series {
         score += 3;
     }
-    if has(&["peer", "worker", "role", "staff", "supporter", "position"]) {
+    if has(&words.favour) {
         score += 2;
     }
-    if has(&["million", "dkk", "£", "$", "€"]) {
+    if has(&words.money) {
         score += 1;
     }
     if f.when.is_some() {
@@ -140,7 +141,7 @@ pub(super) fn headline_score(f: &FigureView, last_of_series: bool) -> i32 {
     }
     // Judged on the unit alone: "years" in a measure ("retention at three years") is fine.
     let unit = f.unit.to_lowercase();
-    if ["region", "municipalit", "district", "health board", "authorit", "year", "day", "hour", "decade", "unit"].iter().any(|w| unit.contains(w)) {
+    if words.avoid_units.iter().any(|w| unit.contains(&w.to_lowercase())) {
         score -= 3;
     }
     score
@@ -148,11 +149,11 @@ pub(super) fn headline_score(f: &FigureView, last_of_series: bool) -> i32 {
 
 /// Figures ranked for a headline strip: by score, then spread so each country gets one
 /// before any gets two; duplicates (same number, unit and place) once only.
-pub(super) fn headline(figures: &[FigureView], series: &[SeriesView]) -> Vec<FigureView> {
+pub(super) fn headline(figures: &[FigureView], series: &[SeriesView], words: &model::HeadlineWords) -> Vec<FigureView> {
     let last_of_series = |f: &FigureView| {
         f.series.as_ref().is_some_and(|id| series.iter().any(|s| &s.id == id && s.points.last().is_some_and(|p| p.number == f.number)))
     };
-    let scored: Vec<(i32, usize, &FigureView)> = figures.iter().enumerate().map(|(i, f)| (headline_score(f, last_of_series(f)), i, f)).collect();
+    let scored: Vec<(i32, usize, &FigureView)> = figures.iter().enumerate().map(|(i, f)| (headline_score(f, last_of_series(f), words), i, f)).collect();
     // Too few good ones: take the rest in score order rather than show no strip at all.
     let mut ranked: Vec<(i32, usize, &FigureView)> = if scored.iter().filter(|(s, _, _)| *s > 0).count() < 3 {
         scored

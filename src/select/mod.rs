@@ -228,12 +228,13 @@ impl Selector<'_> {
     /// selected countries' other figures fill it, after the on-theme ones.
     fn headline(&self, figures: &[FigureView], series: &[SeriesView]) -> Vec<FigureView> {
         let mut candidates = figures.to_vec();
-        if figures.iter().filter(|f| headline_score(f, false) > 0).count() < 3 {
+        let words = &self.data.report.headline;
+        if figures.iter().filter(|f| headline_score(f, false, words) > 0).count() < 3 {
             for c in &self.chosen {
                 candidates.extend(c.figures.iter().filter(|f| !self.on_theme(&f.themes)).map(|f| self.figure(c, f)));
             }
         }
-        headline(&candidates, series)
+        headline(&candidates, series, words)
     }
 
     fn quotes(&self) -> Vec<QuoteView> {
@@ -346,7 +347,8 @@ impl Selector<'_> {
         let country_names: Vec<String> =
             chosen.iter().map(|c| c.name.split_once(", ").map_or_else(|| c.name.clone(), |(a, b)| format!("{a} ({b})"))).collect();
         let theme_names: Vec<String> = themes.iter().map(|t| lower_first(&t.name)).collect();
-        let mut keywords = vec!["peer support".to_string(), "mental health".to_string(), spec.audience.id().to_string()];
+        let mut keywords = data.report.keywords.clone();
+        keywords.push(spec.audience.id().to_string());
         keywords.extend(chosen.iter().map(|c| c.short_name.clone()));
         keywords.extend(themes.iter().map(|t| t.name.clone()));
         Meta {
