@@ -7,7 +7,7 @@ use std::path::Path;
 fn main() {
     let path = std::env::args().nth(1).expect("usage: page_text FILE.typ");
     let source = std::fs::read_to_string(&path).expect("read the .typ file");
-    let shared = Shared::new(Path::new("templates")).expect("fonts");
+    let shared = Shared::new(&briefgen::templates::Templates::new(Some(Path::new("templates"))).expect("templates")).expect("fonts");
     let setup = Setup { date: Date { year: 2026, month: 1, day: 1 }, inputs: &[], extra: &[] };
     let laid = match typeset::layout(&shared, "page-text.typ", source, &setup) {
         Ok(l) => l,

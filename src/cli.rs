@@ -8,21 +8,25 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Folder holding the report dataset.
-    #[arg(long, global = true, default_value = "data", value_name = "DIR")]
-    pub data: PathBuf,
-    /// Folder holding the templates, fonts and other assets.
-    #[arg(long, global = true, default_value = "templates", value_name = "DIR")]
-    pub templates: PathBuf,
+    /// Folder holding the report dataset (default: `data:` of briefgen.yaml, else ./data).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Your templates folder, over the built-in templates file by file (default:
+    /// `templates:` of briefgen.yaml, else ./templates if it exists).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// A profile of briefgen.yaml (`profiles:`) over the project's settings, e.g. `handout`.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Brief specification files (default: briefs/*.yaml).
     pub specs: Vec<PathBuf>,
-    /// Output folder.
-    #[arg(long, default_value = "out", value_name = "DIR")]
-    pub out: PathBuf,
+    /// Output folder (default: `out:` of briefgen.yaml, else ./out).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Also write the generated Typst source as DIR/<spec>.typ.
     #[arg(long)]
     pub emit_source: bool,
@@ -61,6 +65,26 @@ pub enum Command {
     List {
         #[arg(value_enum)]
         what: ListWhat,
+    },
+    /// The built-in templates: list them, or copy one out to change it.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Name every built-in template file.
+    List,
+    /// Copy a built-in file (or a folder, such as `audiences/funder`) into your templates
+    /// folder, to edit; what you do not eject keeps coming from the built-in set.
+    Eject {
+        /// A built-in file or folder, as `templates list` names it.
+        name: String,
+        /// Where to copy it (default: your templates folder, else ./templates).
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
     },
 }
 

@@ -7,8 +7,30 @@ use crate::cli::{BuildArgs, ListWhat};
 use crate::typeset::Shared;
 use crate::data::Dataset;
 use crate::diagnostic::{report, Diagnostic};
-use crate::spec::Audience;
+use crate::project::Project;
+use crate::templates::Templates;
 use std::path::{Path, PathBuf};
+
+/// What every command starts from: the project (briefgen.yaml, or the working folder),
+/// with the command line's folders over it, and the template layers.
+pub struct Setup {
+    pub project: Project,
+    pub templates: Templates,
+}
+
+impl Setup {
+    pub fn from_cli(cli: &crate::cli::Cli) -> Result<Setup, i32> {
+        let mut project = Project::discover(cli.profile.as_deref()).map_err(|e| fail(&e))?;
+        if let Some(d) = &cli.data {
+            project.data = d.clone();
+        }
+        if let Some(t) = &cli.templates {
+            project.templates = Some(t.clone());
+        }
+        let templates = Templates::new(project.templates.as_deref()).map_err(|e| fail(&[e]))?;
+        Ok(Setup { project, templates })
+    }
+}
 
 fn fail(diags: &[Diagnostic]) -> i32 {
     report(diags);
@@ -17,13 +39,13 @@ fn fail(diags: &[Diagnostic]) -> i32 {
     1
 }
 
-fn request(args: &BuildArgs, data: &Path, templates: &Path, force: bool) -> Request {
+fn request(setup: &Setup, args: &BuildArgs, force: bool) -> Request {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     Request {
         specs: args.specs.clone(),
-        data: data.to_path_buf(),
-        templates: templates.to_path_buf(),
-        options: Options { out: args.out.clone(), emit_source: args.emit_source, strict: args.strict },
+        project: setup.project.clone(),
+        templates: setup.templates.clone(),
+        options: Options { out: args.out.clone().unwrap_or_else(|| setup.project.out.clone()), emit_source: args.emit_source, strict: args.strict },
         jobs: args.jobs.unwrap_or(cores).max(1),
         force,
     }
@@ -43,8 +65,8 @@ fn tally(summary: &Summary, out: &Path) -> String {
     format!("{} in {}", parts.join(", "), out.display())
 }
 
-pub fn build(args: &BuildArgs, data: &Path, templates: &Path, force: bool, json: bool) -> i32 {
-    let req = request(args, data, templates, force);
+pub fn build(setup: &Setup, args: &BuildArgs, force: bool, json: bool) -> i32 {
+    let req = request(setup, args, force);
     let progress = Progress::new(req.specs.len().max(1));
     let summary = jobs::run(&req, None, &mut |r, done, total| progress.update(r, done, total));
     progress.finish();
@@ -69,21 +91,23 @@ fn snapshot(roots: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::SystemTim
         .collect()
 }
 
-pub fn watch(args: &BuildArgs, data: &Path, templates: &Path) -> i32 {
-    let req = request(args, data, templates, false);
+pub fn watch(setup: &Setup, args: &BuildArgs) -> i32 {
+    let req = request(setup, args, false);
+    let (data, templates) = (&setup.project.data, &setup.templates);
     let shared = match Shared::new(templates) {
         Ok(s) => s,
-        Err(e) => return fail(&[Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]),
+        Err(e) => return fail(&[Diagnostic::new(format!("cannot load the fonts: {e}"))]),
     };
     // What to watch: the files the specs read (`spec::Inputs`), found again after each
     // build, plus the spec folder itself when specs are found there (a new spec).
     let roots = || -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = Vec::new();
         if args.specs.is_empty() {
-            files.push(PathBuf::from("briefs"));
+            files.push(setup.project.briefs.clone());
         }
-        for path in spec::spec_paths(&args.specs).unwrap_or_default() {
-            match spec::Inputs::read(&path) {
+        files.extend(setup.project.file.clone());
+        for path in spec::spec_paths(&args.specs, &setup.project.briefs).unwrap_or_default() {
+            match spec::Inputs::read(&path, &setup.project.inherited) {
                 Some(inputs) => files.extend(inputs.files(&path, data, templates)),
                 None => files.push(path),
             }
@@ -122,35 +146,29 @@ pub fn watch(args: &BuildArgs, data: &Path, templates: &Path) -> i32 {
     }
 }
 
-pub fn validate(specs: &[PathBuf], data: &Path, templates: &Path) -> i32 {
-    let data = match Dataset::load_checked(data) {
-        Ok(d) => d,
+pub fn validate(setup: &Setup, specs: &[PathBuf]) -> i32 {
+    let templates = &setup.templates;
+    // Every loading problem at once: the dataset, the audiences and the fonts.
+    let ctx = match produce::Context::new(&setup.project.data, templates) {
+        Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let paths = match spec::spec_paths(specs) {
+    let data = &ctx.data;
+    let paths = match spec::spec_paths(specs, &setup.project.briefs) {
         Ok(p) => p,
         Err(e) => return fail(&[e]),
     };
-    let (specs, mut errors) = spec::load_specs(&paths, &data);
+    let (specs, mut errors) = spec::load_specs(&paths, ctx.env(&setup.project));
     errors.extend(spec::same_outputs(&paths));
     // What the build would refuse at layout, refused here too: characters no font has.
-    match Shared::new(templates) {
-        Ok(shared) => errors.extend(specs.iter().flat_map(|s| produce::check_glyphs(s, &shared))),
-        Err(e) => errors.push(Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))),
-    }
+    errors.extend(specs.iter().flat_map(|s| produce::check_glyphs(s, &ctx.typst)));
     // A dry run through the templates: what rendering would fail on, without layout.
-    match crate::render::Renderer::new(templates) {
-        Ok(mut renderer) => {
-            renderer.set_report_title(&data.report.title);
-            for s in &specs {
-                for e in produce::dry_run(&renderer, &data, s) {
-                    if !errors.contains(&e) {
-                        errors.push(e);
-                    }
-                }
+    for s in &specs {
+        for e in produce::dry_run(&ctx.renderer, data, &ctx.audiences, s) {
+            if !errors.contains(&e) {
+                errors.push(e);
             }
         }
-        Err(e) => errors.push(e),
     }
     if !errors.is_empty() {
         return fail(&errors);
@@ -172,11 +190,14 @@ pub fn validate(specs: &[PathBuf], data: &Path, templates: &Path) -> i32 {
     0
 }
 
-pub fn list(what: ListWhat, data: &Path) -> i32 {
+pub fn list(setup: &Setup, what: ListWhat) -> i32 {
     let rows: Vec<(String, String)> = match what {
-        ListWhat::Audiences => Audience::ALL.iter().map(|a| (a.id().to_string(), a.name().to_string())).collect(),
+        ListWhat::Audiences => match crate::audience::Audiences::load(&setup.templates) {
+            Ok(a) => a.all.iter().map(|a| (a.id.clone(), format!("{} ({} page{})", a.name, a.pages, if a.pages == 1 { "" } else { "s" }))).collect(),
+            Err(e) => return fail(&e),
+        },
         _ => {
-            let data = match Dataset::load_checked(data) {
+            let data = match Dataset::load_checked(&setup.project.data) {
                 Ok(d) => d,
                 Err(e) => return fail(&e),
             };
@@ -191,4 +212,29 @@ pub fn list(what: ListWhat, data: &Path) -> i32 {
         println!("{id:width$}  {name}");
     }
     0
+}
+
+pub fn templates(setup: &Setup, action: &crate::cli::TemplatesAction) -> i32 {
+    match action {
+        crate::cli::TemplatesAction::List => {
+            for name in Templates::builtin_names() {
+                let mine = setup.templates.user_dir().is_some_and(|d| d.join(name).is_file());
+                println!("{name}{}", if mine { "  (yours overrides it)" } else { "" });
+            }
+            0
+        }
+        crate::cli::TemplatesAction::Eject { name, to } => {
+            let dir = to.clone().or_else(|| setup.templates.user_dir().map(Path::to_path_buf)).unwrap_or_else(|| PathBuf::from("templates"));
+            match Templates::eject(name, &dir) {
+                Ok(files) => {
+                    for f in &files {
+                        eprintln!("wrote {}", f.display());
+                    }
+                    eprintln!("edit them there; everything else still comes from the built-in templates");
+                    0
+                }
+                Err(e) => fail(&[e]),
+            }
+        }
+    }
 }

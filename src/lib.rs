@@ -7,7 +7,10 @@
 //! pages' text for `editorial`, the reader's check) and `docx` (blocks → Word) →
 //! `produce` (one spec end to end, many on threads, the manifest, one-unit writes).
 
+pub mod audience;
 pub mod budget;
+pub mod project;
+pub mod templates;
 pub mod produce;
 pub mod cli;
 pub mod commands;

@@ -4,11 +4,15 @@ use clap::Parser;
 
 fn main() {
     let cli = Cli::parse();
-    let code = match &cli.command {
-        Command::Build { args, force, json } => commands::build(args, &cli.data, &cli.templates, *force, *json),
-        Command::Watch { args } => commands::watch(args, &cli.data, &cli.templates),
-        Command::Validate { specs } => commands::validate(specs, &cli.data, &cli.templates),
-        Command::List { what } => commands::list(*what, &cli.data),
+    let code = match commands::Setup::from_cli(&cli) {
+        Err(code) => code,
+        Ok(setup) => match &cli.command {
+            Command::Build { args, force, json } => commands::build(&setup, args, *force, *json),
+            Command::Watch { args } => commands::watch(&setup, args),
+            Command::Validate { specs } => commands::validate(&setup, specs),
+            Command::List { what } => commands::list(&setup, *what),
+            Command::Templates { action } => commands::templates(&setup, action),
+        },
     };
     std::process::exit(code);
 }

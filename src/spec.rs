@@ -1,41 +1,15 @@
 //! Brief specifications (`briefs/*.yaml`): parse with serde, then check ids against the
 //! dataset, pointing at the offending line.
 
+use crate::audience::Audiences;
 use crate::data::Dataset;
+use crate::project::Inherited;
 use crate::diagnostic::{self, Diagnostic};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Audience {
-    Minister,
-    Funder,
-    Community,
-}
-
-impl Audience {
-    pub const ALL: [Audience; 3] = [Audience::Minister, Audience::Funder, Audience::Community];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Audience::Minister => "minister",
-            Audience::Funder => "funder",
-            Audience::Community => "community",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Audience::Minister => "Ministers and their offices",
-            Audience::Funder => "Funders and commissioners",
-            Audience::Community => "Community groups and people with lived experience",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -70,13 +44,13 @@ pub enum Format {
     Docx,
 }
 
-/// The spec's optional `brand:` block as written.
-#[derive(Debug, Default, Deserialize)]
+/// The optional `brand:` block as written (in a spec, the project file or a profile).
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawBrand {
-    colour: Option<String>,
-    accent: Option<String>,
-    logo: Option<String>,
+pub struct RawBrand {
+    pub colour: Option<String>,
+    pub accent: Option<String>,
+    pub logo: Option<String>,
 }
 
 /// Colours and logo of the organisation issuing the brief. The defaults are sober and
@@ -137,7 +111,7 @@ fn check_logo(bytes: &[u8]) -> Result<(), String> {
     reader.decode().map(|_| ()).map_err(|e| format!("cannot be read as a PNG image: {e}"))
 }
 
-fn check_brand(raw: RawBrand, path: &Path, text: &str, errors: &mut Vec<Diagnostic>) -> Brand {
+pub(crate) fn check_brand(raw: RawBrand, path: &Path, text: &str, errors: &mut Vec<Diagnostic>) -> Brand {
     let mut brand = Brand::default();
     // `colour: #1b365d` without quotes is a YAML comment: the colour would vanish unseen.
     for (i, line) in text.lines().enumerate() {
@@ -283,18 +257,49 @@ struct RawSpec {
     subtitle: Option<String>,
     organisation: Option<String>,
     date: Option<String>,
-    audience: Audience,
+    audience: String,
     #[serde(deserialize_with = "countries")]
     countries: Selection,
     #[serde(deserialize_with = "themes")]
     themes: Selection,
-    #[serde(default = "both_formats")]
-    formats: Vec<Format>,
-    #[serde(default)]
-    paper: Paper,
-    #[serde(default, rename = "pdf-standard")]
-    pdf_standard: PdfStandard,
+    target: Option<String>,
+    formats: Option<Vec<Format>>,
+    paper: Option<Paper>,
+    #[serde(rename = "pdf-standard")]
+    pdf_standard: Option<PdfStandard>,
     brand: Option<RawBrand>,
+    style: Option<serde_yaml::Mapping>,
+}
+
+impl RawSpec {
+    /// The spec's inheritable keys over the project's and its profile's.
+    fn inherit(&mut self, from: &Inherited) {
+        let own = Inherited {
+            organisation: self.organisation.take(),
+            target: self.target.take(),
+            paper: self.paper,
+            formats: self.formats.take(),
+            pdf_standard: self.pdf_standard,
+            brand: self.brand.take(),
+            style: self.style.take(),
+        };
+        let m = from.under(&own);
+        self.organisation = m.organisation;
+        self.target = m.target;
+        self.paper = m.paper;
+        self.formats = m.formats;
+        self.pdf_standard = m.pdf_standard;
+        self.brand = m.brand;
+        self.style = m.style;
+    }
+}
+
+/// What a spec is checked against: the dataset, the audiences, what it inherits.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub data: &'a Dataset,
+    pub audiences: &'a Audiences,
+    pub inherited: &'a Inherited,
 }
 
 /// Where a spec's logo is: relative to the spec file.
@@ -316,9 +321,10 @@ pub struct Inputs {
 
 impl Inputs {
     /// None if the spec cannot be read or parsed (the build then reports why).
-    pub fn read(path: &Path) -> Option<Inputs> {
+    pub fn read(path: &Path, inherited: &Inherited) -> Option<Inputs> {
         let text = diagnostic::read_text(path, "").ok()?;
-        let raw: RawSpec = serde_yaml::from_str(&text).ok()?;
+        let mut raw: RawSpec = serde_yaml::from_str(&text).ok()?;
+        raw.inherit(inherited);
         let date = match &raw.date {
             Some(d) => Date::parse(d),
             None => Date::default_today().ok(),
@@ -333,7 +339,7 @@ impl Inputs {
 
     /// The files read to build the spec: the dataset's shared files, the selected chapters
     /// (all for `all`), the logo, every template.
-    pub fn files(&self, spec: &Path, data: &Path, templates: &Path) -> Vec<PathBuf> {
+    pub fn files(&self, spec: &Path, data: &Path, templates: &crate::templates::Templates) -> Vec<PathBuf> {
         let mut files = vec![spec.to_path_buf()];
         files.extend(self.logo.iter().cloned());
         files.extend(["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml", "options.yaml"].iter().map(|f| data.join(f)));
@@ -342,7 +348,7 @@ impl Inputs {
             Some(ids) => files.extend(ids.iter().map(|id| chapters.join(format!("{id}.yaml")))),
             None => files.extend(crate::produce::manifest::files_under(&chapters)),
         }
-        files.extend(crate::produce::manifest::files_under(templates));
+        files.extend(templates.user_files());
         files
     }
 }
@@ -436,8 +442,13 @@ pub struct Spec {
     pub subtitle: Option<String>,
     pub organisation: Option<String>,
     pub date: Date,
-    pub audience: Audience,
+    /// The audience id (`audiences/<id>/` in the templates).
+    pub audience: String,
     pub countries: Selection,
+    /// The nation or body the briefs advise, when the spec or project names it.
+    pub target: Option<String>,
+    /// Settings for templates (`style.*`), from the project, profile and spec.
+    pub style: serde_yaml::Mapping,
     pub themes: Selection,
     pub formats: Vec<Format>,
     pub paper: Paper,
@@ -451,19 +462,29 @@ impl Spec {
     }
 
     /// Reads and checks a spec against the dataset, reporting every problem found.
-    pub fn load(path: &Path, data: &Dataset) -> Result<Spec, Vec<Diagnostic>> {
+    pub fn load(path: &Path, env: Env) -> Result<Spec, Vec<Diagnostic>> {
         let text = diagnostic::read_text(path, "check the path; specs live in briefs/*.yaml").map_err(|e| vec![e])?;
-        Spec::parse(path, &text, data)
+        Spec::parse(path, &text, env)
     }
 
-    pub fn parse(path: &Path, text: &str, data: &Dataset) -> Result<Spec, Vec<Diagnostic>> {
+    pub fn parse(path: &Path, text: &str, env: Env) -> Result<Spec, Vec<Diagnostic>> {
+        let data = env.data;
         if crate::data::is_blank_yaml(text) {
             return Err(vec![Diagnostic::new("the brief spec is empty").in_file(path).hint(
                 "a spec needs at least `audience:`, `countries:` and `themes:`, e.g.\n    audience: minister\n    countries: [wales]\n    themes: all",
             )]);
         }
-        let raw: RawSpec = serde_yaml::from_str(text).map_err(|e| vec![diagnostic::from_yaml(path, text, &e)])?;
+        let mut raw: RawSpec = serde_yaml::from_str(text).map_err(|e| vec![diagnostic::from_yaml(path, text, &e)])?;
+        raw.inherit(env.inherited);
         let mut errors = Vec::new();
+        if env.audiences.get(&raw.audience).is_none() {
+            errors.push(
+                Diagnostic::new(format!("unknown audience `{}`", raw.audience))
+                    .in_file(path)
+                    .locate(text, None, "audience", &raw.audience)
+                    .hint(format!("{}; an audience is a folder `audiences/<id>/` of the templates (`briefgen list audiences`)", diagnostic::suggest(&raw.audience, env.audiences.ids()))),
+            );
+        }
         let mut check = |key: &str, sel: &Selection, valid: Vec<&str>, what: &str| {
             if let Selection::Only(ids) = sel {
                 if ids.is_empty() {
@@ -488,7 +509,8 @@ impl Spec {
         };
         check("countries", &raw.countries, data.country_ids(), "country");
         check("themes", &raw.themes, data.theme_ids(), "theme");
-        if raw.formats.is_empty() {
+        let formats = raw.formats.take().unwrap_or_else(both_formats);
+        if formats.is_empty() {
             errors.push(
                 Diagnostic::new("`formats` is an empty list").in_file(path).locate(text, None, "formats", "[]").hint("write `formats: [pdf, docx]`, or leave the line out for both"),
             );
@@ -536,29 +558,30 @@ impl Spec {
             date,
             audience: raw.audience,
             countries: raw.countries,
+            target: raw.target,
+            style: raw.style.unwrap_or_default(),
             themes: raw.themes,
-            formats: raw.formats,
-            paper: raw.paper,
-            pdf_standard: raw.pdf_standard,
+            formats,
+            paper: raw.paper.unwrap_or_default(),
+            pdf_standard: raw.pdf_standard.unwrap_or_default(),
             brand,
         })
     }
 }
 
 /// The specs to build: the given paths, or every `briefs/*.yaml`.
-pub fn spec_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn spec_paths(given: &[PathBuf], dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     if !given.is_empty() {
         return Ok(given.to_vec());
     }
-    let dir = Path::new("briefs");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Diagnostic::new(format!("cannot list `briefs/`: {e}")).hint("run briefgen from the project folder, or name the spec files"))?
+        .map_err(|e| Diagnostic::new(format!("cannot list `{}`: {e}", dir.display())).hint("run briefgen from the project folder, set `briefs:` in briefgen.yaml, or name the spec files"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(Diagnostic::new("no brief specs found in `briefs/`").hint("add a `briefs/<name>.yaml` (see README) or name the spec files"));
+        return Err(Diagnostic::new(format!("no brief specs found in `{}`", dir.display())).hint("add a `briefs/<name>.yaml` (see README) or name the spec files"));
     }
     Ok(paths)
 }
@@ -585,11 +608,11 @@ pub fn same_outputs(paths: &[PathBuf]) -> Vec<Diagnostic> {
 }
 
 /// Loads every spec, collecting every problem.
-pub fn load_specs(paths: &[PathBuf], data: &Dataset) -> (Vec<Spec>, Vec<Diagnostic>) {
+pub fn load_specs(paths: &[PathBuf], env: Env) -> (Vec<Spec>, Vec<Diagnostic>) {
     let mut specs = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
-        match Spec::load(p, data) {
+        match Spec::load(p, env) {
             Ok(s) => specs.push(s),
             Err(mut e) => errors.append(&mut e),
         }

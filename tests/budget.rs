@@ -13,17 +13,19 @@ use std::path::Path;
 #[test]
 fn the_search_keeps_the_longest_prefix_of_the_ranking_that_fits() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ctx = Context::new(&root.join("data"), &root.join("templates")).unwrap_or_else(|e| panic!("{e:?}"));
+    let ctx = Context::new(&root.join("data"), &briefgen::templates::Templates::new(Some(&root.join("templates"))).unwrap()).unwrap_or_else(|e| panic!("{e:?}"));
     let dir = tempfile::tempdir().unwrap();
     let opts = Options { out: dir.path().to_path_buf(), emit_source: false, strict: false };
     let mut cut_somewhere = false;
     for (audience, countries) in [("minister", "all"), ("funder", "all"), ("community", "all"), ("funder", "[wales, ireland]")] {
         let path = dir.path().join(format!("{audience}.yaml"));
         std::fs::write(&path, format!("date: 2026-11-24\naudience: {audience}\ncountries: {countries}\nthemes: all\n")).unwrap();
-        let spec = Spec::load(&path, &ctx.data).unwrap_or_else(|e| panic!("{e:?}"));
+        let project = briefgen::project::Project::plain();
+        let spec = Spec::load(&path, ctx.env(&project)).unwrap_or_else(|e| panic!("{e:?}"));
         let built = build::render_spec(&ctx, &spec, &opts).unwrap_or_else(|e| panic!("{e:?}"));
-        let full = select::select(&spec, &ctx.data);
-        let ranking = budget::ranking(&full, spec.audience);
+        let aud = ctx.audiences.get(&spec.audience).unwrap();
+        let full = ctx.renderer.brief(&spec, &ctx.data, aud).unwrap();
+        let ranking = budget::ranking(&full, aud);
         let keep = ranking.len() - built.dropped.len();
         assert_eq!(built.dropped, ranking[keep..].to_vec(), "{audience} {countries}: what was left out is not the ranking's tail");
         if keep == ranking.len() {
@@ -32,7 +34,6 @@ fn the_search_keeps_the_longest_prefix_of_the_ranking_that_fits() {
         cut_somewhere = true;
         // One unit more, laid out: over the budget, or with something to correct.
         let mut more = budget::retain(&full, &ranking, keep + 1);
-        more.meta.title = built.spec.title.clone().unwrap_or_else(|| ctx.renderer.title(&more).unwrap());
         more.glossary = select::glossary_for(&briefgen::render::escape::typst_prose(&ctx.renderer.typst(&more).unwrap()), &ctx.data.glossary);
         let source = ctx.renderer.typst(&more).unwrap();
         let inputs = [("ink", spec.brand.colour.as_str()), ("accent", spec.brand.accent.as_str())];
@@ -41,7 +42,7 @@ fn the_search_keeps_the_longest_prefix_of_the_ranking_that_fits() {
         let expect = Expect { places, terms: &ctx.data.glossary.terms, acronyms: &ctx.data.glossary.acronyms, vocabulary: &ctx.vocabulary, passages: &ctx.passages };
         let findings = editorial::check(&laid.text(), &expect);
         assert!(
-            laid.pages() > budget::pages(spec.audience) || !findings.is_empty(),
+            laid.pages() > aud.pages || !findings.is_empty(),
             "{audience} {countries}: {} units fit in {} pages without findings, but only {keep} were kept",
             keep + 1,
             laid.pages()

@@ -67,7 +67,7 @@ fn strict_fails_a_brief_with_findings_and_writes_nothing() {
 // Each check on a small Typst document made to have its defect, laid out for real.
 
 fn shared() -> Arc<Shared> {
-    Shared::new(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).expect("fonts")
+    Shared::new(&briefgen::templates::Templates::new(None).expect("built-in templates")).expect("fonts")
 }
 
 fn term(t: &str, gloss: &str) -> Term {

@@ -14,7 +14,7 @@ fn context() -> &'static Context {
     static CTX: OnceLock<Context> = OnceLock::new();
     CTX.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        Context::new(&root.join("data"), &root.join("templates")).unwrap_or_else(|e| panic!("{e:?}"))
+        Context::new(&root.join("data"), &briefgen::templates::Templates::new(Some(&root.join("templates"))).unwrap()).unwrap_or_else(|e| panic!("{e:?}"))
     })
 }
 
@@ -60,8 +60,8 @@ proptest! {
         wales.quotes[0].themes = all.clone();
         wales.references[0].url = Some(url.clone());
         let spec_text = format!("title: {}\ndate: 2026-11-22\naudience: community\ncountries: [wales]\nthemes: all\n", briefgen_yaml_string(&title));
-        let spec = Spec::parse(Path::new("prop.yaml"), &spec_text, &ctx_data).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        let ctx = Context::from_parts(ctx_data, briefgen::render::Renderer::new(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).unwrap(), context().typst.clone());
+        let spec = Spec::parse(Path::new("prop.yaml"), &spec_text, briefgen::spec::Env { data: &ctx_data, audiences: &context().audiences, inherited: &Default::default() }).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let ctx = Context::from_parts(ctx_data, briefgen::render::Renderer::new(context().renderer.templates()).unwrap(), context().typst.clone(), context().audiences.clone());
         let built = build::render_spec(&ctx, &spec, &Options { out: "out".into(), emit_source: false, strict: false }).map_err(|e| TestCaseError::fail(format!("build failed: {e:?}")))?;
         let dir = tempfile::tempdir().unwrap();
         let mut pdf_path = None;

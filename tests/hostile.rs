@@ -61,17 +61,17 @@ fn crc32(data: &[u8]) -> u32 {
 #[test]
 fn a_template_cannot_include_a_file_outside_its_folder() {
     let t = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(ROOT).join("templates"), t.path());
     std::os::unix::fs::symlink("/etc/passwd", t.path().join("leak.j2")).unwrap();
-    let m = t.path().join("minister.typ.j2");
-    let text = std::fs::read_to_string(&m).unwrap() + "{% include \"leak.j2\" %}\n";
+    let m = t.path().join("audiences/minister/brief.typ.j2");
+    std::fs::create_dir_all(m.parent().unwrap()).unwrap();
+    let text = std::fs::read_to_string(Path::new(ROOT).join("templates/audiences/minister/brief.typ.j2")).unwrap().replace("{% block body %}\n", "{% block body %}\n{% include \"leak.j2\" %}\n");
     std::fs::write(&m, text).unwrap();
     let out = tempfile::tempdir().unwrap();
     let o = build(&["briefs/minister-wales-ireland-funding.yaml", "--templates", path_str(t.path()), "--out", path_str(out.path())]);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{e}");
     assert!(e.contains("leak.j2") && e.contains("outside the templates folder"), "{e}");
-    assert!(e.contains("minister.typ.j2:"), "the including line is named:\n{e}");
+    assert!(e.contains("minister/brief.typ.j2:"), "the including line is named:\n{e}");
     assert!(!e.contains("root:"), "file contents leaked:\n{e}");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }

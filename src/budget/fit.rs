@@ -6,7 +6,7 @@ use super::Unit;
 use crate::diagnostic::Diagnostic;
 use crate::editorial;
 use crate::select::Brief;
-use crate::spec::Audience;
+use crate::audience::Audience;
 use crate::typeset;
 use std::collections::HashMap;
 
@@ -35,8 +35,8 @@ pub struct Layouts<'a> {
 /// units that free that room are cut in one step; the result is checked, then grown back
 /// one unit at a time or bisected until the largest prefix that fits is found. Very large
 /// selections (over 48 units) are never laid out whole: the search gallops up from 16.
-pub fn fit(full: &Brief, audience: Audience, lay: &Layouts) -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
-    let limit = super::pages(audience);
+pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
+    let limit = audience.pages;
     let ranking = super::ranking(full, audience);
     let n = ranking.len();
     let attempt_with = |keep: usize, breaks: &[Break]| -> Result<Attempt, Vec<Diagnostic>> {

@@ -9,17 +9,9 @@
 pub mod fit;
 
 use crate::select::Brief;
-use crate::spec::Audience;
+use crate::audience::{Audience, Per, Take};
 use std::collections::HashSet;
 use std::fmt;
-
-/// The most pages a brief for this audience may have.
-pub fn pages(audience: Audience) -> usize {
-    match audience {
-        Audience::Minister => 2,
-        Audience::Funder | Audience::Community => 4,
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Unit {
@@ -110,68 +102,51 @@ impl Ranking {
     }
 }
 
-fn tagged(themes: &[String], any: &[&str]) -> bool {
-    themes.iter().any(|t| any.contains(&t.as_str()))
+/// One candidate unit with what a rule can filter it on.
+struct Candidate<'a> {
+    unit: Unit,
+    country: &'a str,
+    kind: &'a str,
+    themes: &'a [String],
+    tags: &'a [String],
 }
 
-/// The units a template shows, most important first. Units a template never shows are
-/// left out: they cost no space.
-pub fn ranking(brief: &Brief, audience: Audience) -> Vec<Unit> {
+/// The units of one kind, in the brief's order.
+fn candidates(brief: &Brief, take: Take) -> Vec<Candidate<'_>> {
+    const NONE: &[String] = &[];
+    let c = |unit, country, kind, themes, tags| Candidate { unit, country, kind, themes, tags };
+    match take {
+        Take::Themes => brief.themes.iter().map(|t| c(Unit::Theme(t.id.clone()), "", "", NONE, NONE)).collect(),
+        Take::Headline => brief.headline.iter().map(|f| c(Unit::Figure(f.id.clone()), f.country.as_str(), "", f.themes.as_slice(), NONE)).collect(),
+        Take::Figures => brief.figures.iter().map(|f| c(Unit::Figure(f.id.clone()), f.country.as_str(), "", f.themes.as_slice(), NONE)).collect(),
+        Take::Quotes => brief.quotes.iter().map(|q| c(Unit::Quote(q.id.clone()), q.country.as_str(), "", q.themes.as_slice(), NONE)).collect(),
+        Take::Services => brief.services.iter().map(|s| c(Unit::Service(s.id.clone()), s.country.as_str(), "", s.themes.as_slice(), NONE)).collect(),
+        Take::Charts => brief.series.iter().map(|s| c(Unit::Series(s.id.clone()), "", "", NONE, NONE)).collect(),
+        Take::Passages => brief.items.iter().map(|i| c(Unit::Item(i.id.clone()), i.country.as_str(), i.kind.as_str(), i.themes.as_slice(), i.tags.as_slice())).collect(),
+        Take::Conclusions => brief.conclusion.iter().map(|k| c(Unit::Conclusion(k.id.clone()), "", "", NONE, NONE)).collect(),
+        Take::References => vec![c(Unit::References, "", "", NONE, NONE)],
+    }
+}
+
+/// The units an audience's template shows, most important first, by its `keep` rules
+/// (`audience.yaml`). Units no rule takes are never dropped by the budget search.
+pub fn ranking(brief: &Brief, audience: &Audience) -> Vec<Unit> {
     let mut r = Ranking { units: Vec::new(), seen: HashSet::new() };
-    let themes = || brief.themes.iter().map(|t| Unit::Theme(t.id.clone()));
-    let headline = |n: usize| brief.headline.iter().take(n).map(|f| Unit::Figure(f.id.clone())).collect::<Vec<_>>();
-    let first_per_country = |ids: Vec<(String, String)>| {
-        let mut seen = HashSet::new();
-        ids.into_iter().filter(|(country, _)| seen.insert(country.clone())).map(|(_, id)| id).collect::<Vec<_>>()
-    };
-    let key_messages_on = |tags: &[&str]| {
-        brief.items.iter().filter(|i| i.kind == "key-message" && tagged(&i.themes, tags)).map(|i| Unit::Item(i.id.clone())).collect::<Vec<_>>()
-    };
-    let passages_on = |tags: &[&str]| brief.items.iter().filter(|i| tagged(&i.themes, tags)).map(|i| Unit::Item(i.id.clone())).collect::<Vec<_>>();
-    match audience {
-        // Options for Scotland first, then the figures and one voice that make them real.
-        Audience::Minister => {
-            r.add(themes().take(3));
-            r.add(headline(3));
-            r.add(brief.quotes.iter().take(1).map(|q| Unit::Quote(q.id.clone())));
-            r.add(themes());
-            r.add(headline(5));
+    for rule in &audience.keep {
+        let mut found: Vec<Candidate> = candidates(brief, rule.take)
+            .into_iter()
+            .filter(|c| rule.kind.as_ref().is_none_or(|k| k == c.kind))
+            .filter(|c| rule.themes.is_empty() || c.themes.iter().any(|t| rule.themes.contains(t)))
+            .filter(|c| rule.tags.is_empty() || c.tags.iter().any(|t| rule.tags.contains(t)))
+            .collect();
+        if let Some(kind) = &rule.prefer {
+            found.sort_by_key(|c| c.kind != kind);
         }
-        // The money story, then the numbers and what services achieved, then the risks.
-        Audience::Funder => {
-            // Every country's money story first: its first funding passage (a key message
-            // where it has one), so no selected country is missing from the funding section.
-            let mut funding: Vec<&crate::select::TaggedItem> = brief.items.iter().filter(|i| tagged(&i.themes, &["funding"])).collect();
-            funding.sort_by_key(|i| i.kind != "key-message");
-            r.add(first_per_country(funding.iter().map(|i| (i.country.clone(), i.id.clone())).collect()).into_iter().map(Unit::Item));
-            r.add(key_messages_on(&["funding"]));
-            r.add(brief.series.iter().map(|s| Unit::Series(s.id.clone())));
-            r.add(headline(8));
-            let risks = |key_only: bool| {
-                brief.items.iter().filter(|i| i.tags.iter().any(|t| t == "risk") && (!key_only || i.kind == "key-message")).map(|i| Unit::Item(i.id.clone())).collect::<Vec<_>>()
-            };
-            r.add(risks(true));
-            let services: Vec<(String, String)> = brief.services.iter().map(|s| (s.country.clone(), s.id.clone())).collect();
-            r.add(first_per_country(services.clone()).into_iter().map(Unit::Service));
-            r.add(headline(usize::MAX));
-            r.add(passages_on(&["funding"]));
-            r.add(services.into_iter().map(|(_, id)| Unit::Service(id)));
-            r.add(risks(false));
-            r.add(brief.figures.iter().map(|f| Unit::Figure(f.id.clone())));
-            r.add([Unit::References]);
+        if rule.per == Some(Per::Country) {
+            let mut seen = HashSet::new();
+            found.retain(|c| seen.insert(c.country));
         }
-        // A real service and a real voice from every country, then how lived experience
-        // shaped change.
-        Audience::Community => {
-            let services: Vec<(String, String)> = brief.services.iter().map(|s| (s.country.clone(), s.id.clone())).collect();
-            let quotes: Vec<(String, String)> = brief.quotes.iter().map(|q| (q.country.clone(), q.id.clone())).collect();
-            r.add(first_per_country(services.clone()).into_iter().map(Unit::Service));
-            r.add(first_per_country(quotes.clone()).into_iter().map(Unit::Quote));
-            r.add(key_messages_on(&["named-leaders", "cultural-lever"]));
-            r.add(services.into_iter().map(|(_, id)| Unit::Service(id)));
-            r.add(quotes.into_iter().map(|(_, id)| Unit::Quote(id)));
-            r.add([Unit::References]);
-        }
+        r.add(found.into_iter().take(rule.limit.unwrap_or(usize::MAX)).map(|c| c.unit));
     }
     r.units
 }

@@ -126,7 +126,7 @@ impl Dataset {
         // Optional files: a report may have no conclusion and no second source.
         let optional = |name: &str| dir.join(name).exists();
         let conclusion: Option<Conclusion> = if optional("conclusion.yaml") { load!("conclusion.yaml") } else { None };
-        let glossary: Option<Glossary> = load!("glossary.yaml");
+        let glossary: Option<Glossary> = if optional("glossary.yaml") { load!("glossary.yaml") } else { Some(Glossary::default()) };
         let global: Option<Global> = if optional("global.yaml") { load!("global.yaml") } else { None };
         // Optional: a dataset may advise no one.
         let options: Option<Options> = if optional("options.yaml") { load!("options.yaml") } else { None };
@@ -346,7 +346,9 @@ impl Checker<'_> {
         self.text(file, &f.id, "unit", &f.unit);
         self.text(file, &f.id, "place", &f.place);
         self.themes(file, &f.id, &f.themes);
-        self.section(file, &f.id, &f.section, sections);
+        if let Some(section) = &f.section {
+            self.section(file, &f.id, section, sections);
+        }
         if !f.value.is_finite() {
             self.error(file, Some(&f.id), "value", "", format!("figure `{}` has no numeric value", f.id), "write the number only, e.g. `value: 71`".into());
         }
@@ -452,11 +454,6 @@ impl Checker<'_> {
 
     fn country(&mut self, c: &Country) {
         let file = self.file(&format!("countries/{}.yaml", c.id));
-        for key in SECTION_KEYS {
-            if !c.sections.contains_key(key) {
-                self.error(&file, None, "sections", "", format!("chapter `{}` has no `{key}` section", c.id), format!("add `{key}: {{ title: \"...\", page: N }}` under `sections:` (from the report's contents table)"));
-            }
-        }
         for key in c.sections.keys() {
             if !SECTION_KEYS.contains(&key.as_str()) {
                 let hint = diagnostic::suggest(key, SECTION_KEYS);

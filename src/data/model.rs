@@ -97,8 +97,9 @@ pub struct Figure {
     /// Year or period the figure refers to.
     pub when: Option<String>,
     pub place: String,
-    /// A section key of the chapter (`context`, `findings`, ...).
-    pub section: String,
+    /// A section key of the chapter (`context`, `findings`, ...); without one, the figure
+    /// is cited to the chapter.
+    pub section: Option<String>,
     /// The id of the service this figure belongs to.
     pub service: Option<String>,
     /// Figures sharing a series id form one time line.
@@ -144,6 +145,9 @@ pub struct Country {
     pub short_name: String,
     pub order: u32,
     /// Keys: chapter, key-messages, context, enablers, findings, services, references.
+    /// Optional: a source without pages or numbered sections has none, and citations
+    /// then name the chapter alone.
+    #[serde(default)]
     pub sections: BTreeMap<String, Section>,
     #[serde(default)]
     pub intro: Vec<Item>,
@@ -187,7 +191,7 @@ pub struct Insight {
     /// Short display name.
     pub name: String,
     pub summary: String,
-    pub page: u32,
+    pub page: Option<u32>,
     #[serde(default)]
     pub examples: Vec<Example>,
 }
@@ -195,7 +199,7 @@ pub struct Insight {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Insights {
-    pub section: Section,
+    pub section: Option<Section>,
     pub subtitle: Option<String>,
     /// The section's opening paragraphs.
     #[serde(default)]
@@ -231,9 +235,36 @@ pub struct Conclusion {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Method {
-    pub interviews: u32,
-    pub summary: String,
+    /// What else the report draws on, as a brief lists it ("desk research").
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// How many interviews the report draws on, if it says.
+    pub interviews: Option<u32>,
+    pub summary: Option<String>,
+    #[serde(default)]
     pub interviewees: Vec<String>,
+}
+
+/// A heading and a short explanation, ours, for readers new to the topic.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct About {
+    pub heading: String,
+    pub text: String,
+}
+
+/// What the report calls the places it compares.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Units {
+    pub singular: String,
+    pub plural: String,
+}
+
+impl Default for Units {
+    fn default() -> Self {
+        Units { singular: "country".into(), plural: "countries".into() }
+    }
 }
 
 /// `data/report.yaml`: the report as a whole.
@@ -241,13 +272,27 @@ pub struct Method {
 #[serde(deny_unknown_fields)]
 pub struct Report {
     pub title: String,
-    pub subtitle: String,
-    pub purpose: String,
+    /// The title as citations give it (default: the title).
+    pub short_title: Option<String>,
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// What the report is about, for sentences ("peer support in mental health").
+    pub topic: Option<String>,
+    /// A plain explanation of the topic in the publishing organisation's words.
+    pub about: Option<About>,
+    /// The same in two or three words, for titles ("peer support"; default: `topic`).
+    pub topic_short: Option<String>,
+    /// What the report calls its places (default: country, countries).
+    #[serde(default)]
+    pub units: Units,
+    pub purpose: Option<String>,
     #[serde(default)]
     pub how_to_read: Vec<Item>,
     #[serde(default)]
     pub introduction: Vec<Item>,
-    pub method: Method,
+    pub method: Option<Method>,
+    #[serde(default)]
     pub sections: BTreeMap<String, Section>,
     #[serde(default)]
     pub quotes: Vec<Quote>,
@@ -288,9 +333,10 @@ pub struct Term {
     pub gloss_source: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Glossary {
+    #[serde(default)]
     pub terms: Vec<Term>,
     /// Abbreviations; matched case-sensitively as whole words.
     #[serde(default)]

@@ -18,7 +18,6 @@ use crate::spec::Paper;
 use docx_rs::*;
 use std::collections::HashMap;
 use std::io::Cursor;
-use std::path::Path;
 
 /// Document-level facts for the DOCX core properties.
 pub struct Meta<'a> {
@@ -307,7 +306,7 @@ fn patch_alt_text(document: &[u8], alts: &[String]) -> Vec<u8> {
 /// Builds the DOCX. `pictures` holds PNGs made for this brief (charts by series id, the
 /// logo by its virtual path); other `@image` paths are read from `assets`, the templates
 /// folder.
-pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>, Diagnostic> {
+pub fn write(blocks: &[Block], meta: &Meta, assets: &crate::templates::Templates, pictures: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>, Diagnostic> {
     let (w, h) = meta.paper.twips();
     let ink = meta.colour.trim_start_matches('#').to_uppercase();
     let accent = meta.accent.trim_start_matches('#').to_uppercase();
@@ -379,10 +378,13 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &Path, pictures: &HashMap<St
                 let bytes = match pictures.get(path) {
                     Some(b) => b.clone(),
                     None => {
-                        let file = assets.join(path.trim_start_matches('/'));
-                        let bytes = std::fs::read(&file).map_err(|e| {
-                            Diagnostic::new(format!("cannot read image `{}`: {e}", file.display())).hint("images for DOCX are read from the templates folder")
-                        })?;
+                        let name = path.trim_start_matches('/');
+                        let file = assets.shown(name);
+                        let bytes = match assets.read(name) {
+                            Ok(Some(found)) => found.bytes,
+                            Ok(None) => return Err(Diagnostic::new(format!("cannot read image `{}`: not found", file.display())).hint("images for DOCX are read from the templates folder")),
+                            Err(why) => return Err(Diagnostic::new(format!("cannot read image {why}")).hint("images for DOCX are read from the templates folder")),
+                        };
                         if crate::spec::png_size(&bytes).is_none() {
                             return Err(Diagnostic::new(format!("image `{}` is not a PNG", file.display())).hint("DOCX pictures must be PNG"));
                         }

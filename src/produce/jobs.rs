@@ -18,8 +18,8 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub struct Request {
     pub specs: Vec<PathBuf>,
-    pub data: PathBuf,
-    pub templates: PathBuf,
+    pub project: crate::project::Project,
+    pub templates: crate::templates::Templates,
     pub options: Options,
     pub jobs: usize,
     pub force: bool,
@@ -111,13 +111,14 @@ impl Summary {
 /// The key over everything a spec's outputs depend on (`spec::Inputs`), and the options
 /// that change them.
 fn spec_key(m: &mut Manifest, path: &Path, req: &Request) -> Option<String> {
-    let inputs = Inputs::read(path)?;
+    let inputs = Inputs::read(path, &req.project.inherited)?;
     let mut k = KeyBuilder::new();
     k.part("tool", &manifest::tool_identity());
     k.part("date", &inputs.date?.iso());
     k.part("emit-source", &req.options.emit_source.to_string());
     k.part("strict", &req.options.strict.to_string());
-    for f in inputs.files(path, &req.data, &req.templates) {
+    k.part("project", &req.project.fingerprint());
+    for f in inputs.files(path, &req.project.data, &req.templates) {
         k.part(&f.to_string_lossy(), &m.file_hash(&f));
     }
     Some(k.finish())
@@ -126,7 +127,7 @@ fn spec_key(m: &mut Manifest, path: &Path, req: &Request) -> Option<String> {
 /// Builds what needs building; calls `report` as each spec finishes.
 pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&Record, usize, usize)) -> Summary {
     let mut summary = Summary { records: Vec::new(), errors: Vec::new(), diagnostics: Vec::new() };
-    let paths = match crate::spec::spec_paths(&req.specs) {
+    let paths = match crate::spec::spec_paths(&req.specs, &req.project.briefs) {
         Ok(p) => p,
         Err(e) => {
             summary.errors.push(e.clone());
@@ -198,8 +199,8 @@ impl Progressing<'_> {
 /// dataset, one template environment and one font store.
 fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Option<String>)>, run: &mut Progressing) {
     let ctx = match shared {
-        Some(s) => Context::with_typst(&req.data, &req.templates, s),
-        None => Context::new(&req.data, &req.templates),
+        Some(s) => Context::with_typst(&req.project.data, &req.templates, s),
+        None => Context::new(&req.project.data, &req.templates),
     };
     let ctx = match ctx {
         Ok(c) => c,
@@ -214,7 +215,7 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
     };
     let mut specs: Vec<(Spec, Option<String>)> = Vec::new();
     for (path, key) in todo {
-        match Spec::load(&path, &ctx.data) {
+        match Spec::load(&path, ctx.env(&req.project)) {
             Ok(s) => specs.push((s, key)),
             Err(errors) => run.push(Record::failed(&path, &errors), errors),
         }

@@ -12,7 +12,9 @@ use crate::data::Dataset;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::docx;
 use crate::editorial;
+use crate::audience::Audiences;
 use crate::render::Renderer;
+use crate::templates::Templates;
 use crate::select::{self, Brief};
 use crate::spec::{Format, Spec};
 use crate::typeset::{self, Shared};
@@ -40,32 +42,40 @@ pub struct Context {
     pub passages: Vec<String>,
     pub renderer: Renderer,
     pub typst: Arc<Shared>,
+    pub audiences: Audiences,
 }
 
 impl Context {
-    pub fn new(data_dir: &Path, templates: &Path) -> Result<Context, Vec<Diagnostic>> {
-        let data = Dataset::load_checked(data_dir)?;
-        let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
-        let typst = Shared::new(templates).map_err(|e| {
-            vec![Diagnostic::new(format!("cannot load the fonts in `{}`: {e}", templates.join("fonts").display()))]
-        })?;
-        Ok(Context::from_parts(data, renderer, typst))
+    pub fn new(data_dir: &Path, templates: &Templates) -> Result<Context, Vec<Diagnostic>> {
+        let typst = Shared::new(templates).map_err(|e| vec![Diagnostic::new(format!("cannot load the fonts: {e}"))])?;
+        Context::with_typst(data_dir, templates, typst)
     }
 
     /// A context from loaded parts; what the editorial check needs is derived here.
-    pub fn from_parts(data: Dataset, mut renderer: Renderer, typst: Arc<Shared>) -> Context {
-        renderer.set_report_title(&data.report.title);
+    pub fn from_parts(data: Dataset, mut renderer: Renderer, typst: Arc<Shared>, audiences: Audiences) -> Context {
+        renderer.set_report(&data.report);
         let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
         let passages = data.running_texts().into_iter().map(editorial::normalise).collect();
-        Context { data, vocabulary, passages, renderer, typst }
+        Context { data, vocabulary, passages, renderer, typst, audiences }
     }
 
     /// Like `new`, reusing an already loaded font store (`watch` keeps one for its lifetime).
-    pub fn with_typst(data_dir: &Path, templates: &Path, typst: Arc<Shared>) -> Result<Context, Vec<Diagnostic>> {
-        let data = Dataset::load_checked(data_dir)?;
+    /// Every loading problem of the dataset and the audiences is reported at once.
+    pub fn with_typst(data_dir: &Path, templates: &Templates, typst: Arc<Shared>) -> Result<Context, Vec<Diagnostic>> {
+        let data = Dataset::load_checked(data_dir);
+        let audiences = Audiences::load(templates);
+        let (data, audiences) = match (data, audiences) {
+            (Ok(d), Ok(a)) => (d, a),
+            (d, a) => return Err(d.err().into_iter().chain(a.err()).flatten().collect()),
+        };
         let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
         typst.forget_files();
-        Ok(Context::from_parts(data, renderer, typst))
+        Ok(Context::from_parts(data, renderer, typst, audiences))
+    }
+
+    /// What specs are checked against.
+    pub fn env<'a>(&'a self, project: &'a crate::project::Project) -> crate::spec::Env<'a> {
+        crate::spec::Env { data: &self.data, audiences: &self.audiences, inherited: &project.inherited }
     }
 }
 
@@ -128,10 +138,8 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
     if !glyphs.is_empty() {
         return Err(glyphs);
     }
-    let mut full = select::select(spec, &ctx.data);
-    if spec.title.is_none() {
-        full.meta.title = ctx.renderer.title(&full).map_err(|e| vec![e])?;
-    }
+    let audience = ctx.audiences.get(&spec.audience).ok_or_else(|| vec![Diagnostic::new(format!("unknown audience `{}`", spec.audience)).in_file(&spec.path)])?;
+    let full = ctx.renderer.brief(spec, &ctx.data, audience).map_err(|e| vec![e])?;
     // The PDF layout decides what fits; the DOCX carries the same content.
     // What the search costs: how many candidates it laid out, and their pages in all.
     let (laid_out, pages_laid) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
@@ -146,7 +154,7 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
         findings: Box::new(|a: &Attempt| review(ctx, a).len()),
         spec_path: spec.path.clone(),
     };
-    let result = fit::fit(&full, spec.audience, &layouts);
+    let result = fit::fit(&full, audience, &layouts);
     let outcome = result.and_then(|(attempt, dropped)| {
         let findings = review(ctx, &attempt);
         if opts.strict && !findings.is_empty() {
@@ -186,14 +194,12 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
 /// What `validate` does instead of a build: every template the spec's whole brief goes
 /// through (title, Typst, DOCX, charts) is rendered, without layout, so an undefined value
 /// or a broken template is caught before anything is typeset.
-pub fn dry_run(renderer: &Renderer, data: &Dataset, spec: &Spec) -> Vec<Diagnostic> {
-    let mut brief = select::select(spec, data);
-    if spec.title.is_none() {
-        match renderer.title(&brief) {
-            Ok(t) => brief.meta.title = t,
-            Err(e) => return vec![e],
-        }
-    }
+pub fn dry_run(renderer: &Renderer, data: &Dataset, audiences: &Audiences, spec: &Spec) -> Vec<Diagnostic> {
+    let Some(audience) = audiences.get(&spec.audience) else { return Vec::new() };
+    let mut brief = match renderer.brief(spec, data, audience) {
+        Ok(b) => b,
+        Err(e) => return vec![e],
+    };
     let mut errors = Vec::new();
     match renderer.typst(&brief) {
         Ok(bare) => {
@@ -237,8 +243,26 @@ pub fn finding_diagnostic(spec: &Spec, f: &editorial::Finding, severity: Severit
 }
 
 /// The brand colours, as `sys.inputs` for the templates.
-fn inputs(spec: &Spec) -> [(&str, &str); 2] {
-    [("ink", spec.brand.colour.as_str()), ("accent", spec.brand.accent.as_str())]
+/// The brand colours and every scalar `style` setting (as `style.<key>`), as `sys.inputs`
+/// for the Typst templates.
+fn inputs(spec: &Spec) -> Vec<(String, String)> {
+    let mut v = vec![("ink".to_string(), spec.brand.colour.clone()), ("accent".to_string(), spec.brand.accent.clone())];
+    for (k, val) in &spec.style {
+        let text = match val {
+            serde_yaml::Value::String(s) => s.clone(),
+            serde_yaml::Value::Bool(b) => b.to_string(),
+            serde_yaml::Value::Number(n) => n.to_string(),
+            _ => continue,
+        };
+        if let Some(k) = k.as_str() {
+            v.push((format!("style.{k}"), text));
+        }
+    }
+    v
+}
+
+fn borrowed(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
 }
 
 fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagnostic>> {
@@ -247,7 +271,8 @@ fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagno
     if let Some(logo) = &spec.brand.logo {
         pictures.insert(select::LOGO_PATH.to_string(), logo.clone());
     }
-    let setup = typeset::Setup { date: spec.date, inputs: &inputs(spec), extra: &[] };
+    let owned = inputs(spec);
+    let setup = typeset::Setup { date: spec.date, inputs: &borrowed(&owned), extra: &[] };
     for s in &brief.series {
         let source = ctx.renderer.chart(s).map_err(|e| vec![e])?;
         let chart = typeset::layout(&ctx.typst, &format!("{}-{}.typ", spec.stem, s.id), source, &setup)?;
@@ -262,15 +287,16 @@ fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagno
         paper: spec.paper,
         colour: &spec.brand.colour,
         accent: &spec.brand.accent,
-        body_pt: if spec.audience == crate::spec::Audience::Community { 12 } else { 10 },
+        body_pt: brief.audience.body_size as usize,
     };
-    docx::write(&blocks, &meta, ctx.renderer.dir(), &pictures).map_err(|e| vec![e])
+    docx::write(&blocks, &meta, ctx.renderer.templates(), &pictures).map_err(|e| vec![e])
 }
 
 fn layout(ctx: &Context, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Laid, Vec<Diagnostic>> {
     let name = format!("{}.typ", spec.stem);
     let logo: Vec<(&str, &[u8])> = spec.brand.logo.iter().map(|l| (select::LOGO_PATH, l.as_slice())).collect();
-    let setup = typeset::Setup { date: spec.date, inputs: &inputs(spec), extra: &logo };
+    let owned = inputs(spec);
+    let setup = typeset::Setup { date: spec.date, inputs: &borrowed(&owned), extra: &logo };
     typeset::layout(&ctx.typst, &name, source.clone(), &setup)
-        .map_err(|errors| errors.into_iter().map(|d| crate::render::trace::to_template(ctx.renderer.dir(), &brief.meta.audience, &name, &source, d)).collect())
+        .map_err(|errors| errors.into_iter().map(|d| crate::render::trace::to_template(ctx.renderer.templates(), &brief.meta.audience, &name, &source, d)).collect())
 }

@@ -10,7 +10,10 @@ use crate::diagnostic::Diagnostic;
 use crate::select::Brief;
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
-use std::path::{Path, PathBuf};
+use crate::audience::Audience;
+use crate::data::Dataset;
+use crate::spec::Spec;
+use crate::templates::Templates;
 
 const TYPST: &str = "typst";
 const DOCX: &str = "docx";
@@ -18,7 +21,7 @@ const DOCX: &str = "docx";
 /// One template environment, shared by every brief (and every worker thread).
 pub struct Renderer {
     env: Environment<'static>,
-    dir: PathBuf,
+    templates: Templates,
 }
 
 fn formatter(out: &mut minijinja::Output, state: &mut State, value: &Value) -> Result<(), Error> {
@@ -38,40 +41,18 @@ fn formatter(out: &mut minijinja::Output, state: &mut State, value: &Value) -> R
     out.write_str(&escaped).map_err(Error::from)
 }
 
-/// Loads templates from inside `dir` only: a name with `..` or a symbolic link that
-/// resolves outside the folder is refused, as Typst's own reads are (see `typeset::world`).
-fn confined_loader(dir: &Path) -> impl Fn(&str) -> Result<Option<String>, Error> + Send + Sync + 'static {
-    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    move |name: &str| {
-        let refuse = |why: &str| Error::new(ErrorKind::InvalidOperation, format!("template `{name}` {why}"));
-        let rel = Path::new(name);
-        if rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-            return Err(refuse("is not a plain path inside the templates folder"));
-        }
-        let real = match root.join(rel).canonicalize() {
-            Ok(p) => p,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(refuse(&format!("cannot be read: {e}"))),
-        };
-        if !real.starts_with(&root) {
-            return Err(refuse("leads outside the templates folder (through a symbolic link); copy the file into the folder instead"));
-        }
-        match std::fs::read(&real) {
-            Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| refuse("is not UTF-8 text")),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(refuse(&format!("cannot be read: {e}"))),
-        }
-    }
-}
-
 impl Renderer {
-    pub fn new(dir: &Path) -> Result<Renderer, Diagnostic> {
-        if !dir.is_dir() {
-            return Err(Diagnostic::new(format!("templates folder `{}` not found", dir.display()))
-                .hint("run briefgen from the project folder, or pass --templates DIR"));
-        }
+    pub fn new(templates: &Templates) -> Result<Renderer, Diagnostic> {
         let mut env = Environment::new();
-        env.set_loader(confined_loader(dir));
+        // The user's file, else the built-in one (`templates`); `builtin/<name>` is always
+        // the built-in one, so a user's template can extend the file it replaces.
+        let layers = templates.clone();
+        env.set_loader(move |name: &str| match layers.read(name) {
+            Ok(found) => found
+                .map(|f| String::from_utf8(f.bytes).map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("template `{name}` is not UTF-8 text"))))
+                .transpose(),
+            Err(why) => Err(Error::new(ErrorKind::InvalidOperation, format!("template {why}"))),
+        });
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_debug(true);
         env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build().expect("default delimiters"));
@@ -104,16 +85,39 @@ impl Renderer {
             }
         });
         env.add_test("contains", |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item)));
-        Ok(Renderer { env, dir: dir.to_path_buf() })
+        Ok(Renderer { env, templates: templates.clone() })
     }
 
-    /// The report's title for every template (citations name it): `report_title`.
-    pub fn set_report_title(&mut self, title: &str) {
-        self.env.add_global("report_title", Value::from(title));
+    /// The report's short title for every template (citations name it): `report_title`.
+    pub fn set_report(&mut self, report: &crate::data::model::Report) {
+        self.env.add_global("report_title", Value::from(report.short_title.as_deref().unwrap_or(&report.title)));
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The brief's content for `spec`, with the audience's default title and subtitle
+    /// (templates in `audience.yaml`) where the spec gives none.
+    pub fn brief(&self, spec: &Spec, data: &Dataset, audience: &Audience) -> Result<Brief, Diagnostic> {
+        let mut brief = crate::select::select(spec, data, audience);
+        let file = crate::audience::file(&audience.id);
+        let line = |text: &str| -> Result<String, Diagnostic> {
+            let out = self.env.render_named_str(&file, text, Value::from(Serde(&brief))).map_err(|e| self.diagnostic(&e))?;
+            Ok(out.split_whitespace().collect::<Vec<_>>().join(" "))
+        };
+        let title = if spec.title.is_none() { Some(line(&audience.title)?) } else { None };
+        let subtitle = match (&spec.subtitle, &audience.subtitle) {
+            (None, Some(s)) => Some(line(s)?).filter(|s| !s.is_empty()),
+            _ => None,
+        };
+        if let Some(t) = title {
+            brief.meta.title = t;
+        }
+        if subtitle.is_some() {
+            brief.meta.subtitle = subtitle;
+        }
+        Ok(brief)
     }
 
     fn render(&self, name: &str, brief: &Brief) -> Result<String, Diagnostic> {
@@ -127,24 +131,19 @@ impl Renderer {
         template.render(minijinja::context! { s => Value::from(Serde(series)) }).map_err(|e| self.diagnostic(&e))
     }
 
-    /// The brief's default title, from `title.j2` (plain text, one line).
-    pub fn title(&self, brief: &Brief) -> Result<String, Diagnostic> {
-        Ok(self.render("title.j2", brief)?.split_whitespace().collect::<Vec<_>>().join(" "))
-    }
-
     /// Typst source for the brief's audience.
     pub fn typst(&self, brief: &Brief) -> Result<String, Diagnostic> {
-        self.render(&format!("{}.typ.j2", brief.meta.audience), brief)
+        self.render(&format!("audiences/{}/brief.typ.j2", brief.meta.audience), brief)
     }
 
     /// DOCX block markup for the brief's audience, parsed.
     pub fn docx(&self, brief: &Brief) -> Result<Vec<blocks::Block>, Diagnostic> {
-        let name = format!("{}.docx.j2", brief.meta.audience);
+        let name = format!("audiences/{}/brief.docx.j2", brief.meta.audience);
         let markup = self.render(&name, brief)?;
         blocks::parse(&markup).map_err(|e| {
             let line = markup.lines().nth(e.line - 1).unwrap_or_default();
             Diagnostic::new(format!("{}\n  rendered line: {line}", e))
-                .in_file(&self.dir.join(&name))
+                .in_file(&self.templates.shown(&name))
                 .hint("the template produced a line that is not valid block markup; see src/render/blocks.rs for the syntax")
         })
     }
@@ -166,7 +165,7 @@ impl Renderer {
         };
         let mut d = Diagnostic::new(message);
         if let Some(name) = inner.name() {
-            d = d.in_file(&self.dir.join(name));
+            d = d.in_file(&self.templates.shown(name));
             if let (Some(line), Some(src)) = (inner.line(), inner.template_source()) {
                 let col = inner.range().map_or(1, |r| {
                     let start = src.lines().take(line - 1).map(|l| l.len() + 1).sum::<usize>();
@@ -177,8 +176,8 @@ impl Renderer {
             }
         }
         match inner.kind() {
-            ErrorKind::UndefinedError => d.hint("the template uses a name the brief does not have; see src/select.rs (Brief) for what templates can use"),
-            ErrorKind::TemplateNotFound => d.hint(format!("each audience needs `<audience>.typ.j2` and `<audience>.docx.j2` in {}", self.dir.display())),
+            ErrorKind::UndefinedError => d.hint("the template uses a name the brief does not have (or the dataset leaves out); guard it with `{% if x is defined %}`, or see README, \"What templates see\""),
+            ErrorKind::TemplateNotFound => d.hint("each audience needs `audiences/<id>/brief.typ.j2` and `brief.docx.j2`; `briefgen templates list` names the built-in files"),
             _ => d,
         }
     }

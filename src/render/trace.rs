@@ -6,7 +6,8 @@
 //! generated line. The line with the most literal text that matches wins.
 
 use crate::diagnostic::Diagnostic;
-use std::path::{Path, PathBuf};
+use crate::templates::Templates;
+use std::path::PathBuf;
 
 /// The literal pieces of a template line, tags removed.
 fn literals(line: &str) -> Vec<String> {
@@ -49,15 +50,14 @@ fn matches_in_order(pieces: &[String], generated: &str) -> bool {
 }
 
 /// The template line (file, 1-based line, text) that most likely produced `generated`,
-/// searching `templates` (paths of `.typ.j2` files).
-pub fn origin(generated: &str, templates: &[PathBuf]) -> Option<(PathBuf, usize, String)> {
+/// searching `templates` (name, shown path, text of each `.typ.j2` file).
+pub fn origin(generated: &str, templates: &[(PathBuf, String)]) -> Option<(PathBuf, usize, String)> {
     let generated = generated.trim();
     if generated.is_empty() {
         return None;
     }
     let mut best: Option<(usize, PathBuf, usize, String)> = None;
-    for path in templates {
-        let Ok(text) = std::fs::read_to_string(path) else { continue };
+    for (path, text) in templates {
         for (i, line) in text.lines().enumerate() {
             let pieces = literals(line);
             let weight: usize = pieces.iter().map(String::len).sum();
@@ -72,14 +72,20 @@ pub fn origin(generated: &str, templates: &[PathBuf]) -> Option<(PathBuf, usize,
     best.map(|(_, p, l, t)| (p, l, t))
 }
 
-/// The Typst templates of a folder, the audience's own first (it wins ties).
-pub fn typst_templates(dir: &Path, first: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".typ.j2")).collect())
-        .unwrap_or_default();
-    v.sort();
-    v.sort_by_key(|p| p.file_name().is_none_or(|n| n != first));
-    v
+/// The Typst templates an audience's brief is made from: its own first (it wins ties),
+/// then the shared ones; other audiences' are left out.
+pub fn typst_templates(templates: &Templates, audience: &str) -> Vec<(PathBuf, String)> {
+    let own = format!("audiences/{audience}/");
+    let mut names: Vec<String> = templates.names_under(&own).into_iter().filter(|n| n.ends_with(".typ.j2")).collect();
+    names.extend(
+        crate::templates::Templates::builtin_names()
+            .map(String::from)
+            .chain(templates.user_dir().map(|d| crate::produce::manifest::files_under(d)).unwrap_or_default().iter().filter_map(|p| Some(p.strip_prefix(templates.user_dir()?).ok()?.to_string_lossy().into_owned())))
+            .filter(|n| n.ends_with(".typ.j2") && !n.contains('/')),
+    );
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    names.into_iter().filter_map(|n| Some((templates.shown(&n), String::from_utf8(templates.read(&n).ok()??.bytes).ok()?))).collect()
 }
 
 #[cfg(test)]
@@ -96,13 +102,13 @@ mod tests {
 
 /// A Typst error in the generated source, re-pointed at the template line that wrote it
 /// (the generated line stays in the message for reference).
-pub fn to_template(dir: &Path, audience: &str, name: &str, source: &str, d: Diagnostic) -> Diagnostic {
+pub fn to_template(templates: &Templates, audience: &str, name: &str, source: &str, d: Diagnostic) -> Diagnostic {
     let (Some(file), Some(line)) = (&d.file, d.line) else { return d };
     if file.as_path() != std::path::Path::new(name) {
         return d;
     }
     let generated = source.lines().nth(line - 1).unwrap_or_default();
-    let templates = typst_templates(dir, &format!("{audience}.typ.j2"));
+    let templates = typst_templates(templates, audience);
     match origin(generated, &templates) {
         Some((tpl, tline, ttext)) => {
             let col = ttext.find(|c: char| !c.is_whitespace()).map_or(1, |b| b + 1);

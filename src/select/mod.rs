@@ -14,13 +14,14 @@ pub use views::*;
 pub use words::{first_sentence, glossary_for, number_word};
 
 use crate::data::model::{self, Country};
+use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
 use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, states, unit_for};
 use words::{join_names, lower_first, mentions};
 
 /// Builds the brief's content from a checked spec and dataset.
-pub fn select(spec: &Spec, data: &Dataset) -> Brief {
+pub fn select(spec: &Spec, data: &Dataset, audience: &Audience) -> Brief {
     let sel = Selector { data, spec, chosen: data.countries.iter().filter(|c| spec.countries.includes(&c.id)).collect() };
     let themes = sel.themes();
     let items = sel.passages();
@@ -29,7 +30,9 @@ pub fn select(spec: &Spec, data: &Dataset) -> Brief {
     let headline = sel.headline(&figures, &series);
     let matrix = sel.matrix(&themes, &items);
     Brief {
-        meta: sel.meta(&themes),
+        meta: sel.meta(&themes, audience),
+        audience: audience.clone(),
+        style: spec.style.clone(),
         report: sel.report(),
         countries: sel.chosen.iter().map(|c| CountryView { id: c.id.clone(), name: c.name.clone(), short_name: c.short_name.clone() }).collect(),
         themes,
@@ -56,6 +59,10 @@ struct Selector<'a> {
 impl Selector<'_> {
 
     fn cite(&self, c: &Country, section: &str, page: Option<u32>) -> String {
+        // A source without numbered sections or pages: the chapter alone.
+        if c.sections.is_empty() {
+            return page.map_or_else(|| c.name.clone(), |p| format!("{}, {}", c.name, words::pages(p, p)));
+        }
         let title = c.sections.get(section).map_or(section, |s| s.title.as_str());
         let pages = match page {
             Some(p) => words::pages(p, p),
@@ -96,7 +103,7 @@ impl Selector<'_> {
             service: f.service.clone(),
             series: f.series.clone(),
             themes: f.themes.clone(),
-            cite: self.cite(c, &f.section, f.page),
+            cite: self.cite(c, f.section.as_deref().unwrap_or("chapter"), f.page),
         }
     }
 
@@ -173,7 +180,7 @@ impl Selector<'_> {
                             country_name: country.name.clone(),
                             points: vec![point],
                             max: 0.0,
-                            cite: self.cite(country, &f.section, f.page),
+                            cite: self.cite(country, f.section.as_deref().unwrap_or("chapter"), f.page),
                             alt: String::new(),
                         },
                         on_theme,
@@ -205,7 +212,11 @@ impl Selector<'_> {
                 title: i.title.clone(),
                 summary: i.summary.clone(),
                 examples: self.examples(&i.examples),
-                cite: format!("{}, {}", data.insights.section.title, words::pages(i.page, i.page)),
+                cite: match (&data.insights.section, i.page) {
+                    (Some(s), p) => format!("{}, {}", s.title, words::pages(p.unwrap_or(s.page), p.unwrap_or(s.page))),
+                    (None, Some(p)) => words::pages(p, p),
+                    (None, None) => String::new(),
+                },
                 option: data.options.as_ref().and_then(|o| o.options.get(&i.id).cloned()),
             })
             .collect()
@@ -341,14 +352,14 @@ impl Selector<'_> {
     }
 
     /// The words about the selection: its dates, names, labels, counts and brand.
-    fn meta(&self, themes: &[ThemeView]) -> Meta {
+    fn meta(&self, themes: &[ThemeView], audience: &Audience) -> Meta {
         let (spec, data, chosen) = (self.spec, self.data, &self.chosen);
         // "British Columbia, Canada" reads as two places in a list: "British Columbia (Canada)".
         let country_names: Vec<String> =
             chosen.iter().map(|c| c.name.split_once(", ").map_or_else(|| c.name.clone(), |(a, b)| format!("{a} ({b})"))).collect();
         let theme_names: Vec<String> = themes.iter().map(|t| lower_first(&t.name)).collect();
         let mut keywords = data.report.keywords.clone();
-        keywords.push(spec.audience.id().to_string());
+        keywords.push(audience.id.clone());
         keywords.extend(chosen.iter().map(|c| c.short_name.clone()));
         keywords.extend(themes.iter().map(|t| t.name.clone()));
         Meta {
@@ -363,8 +374,8 @@ impl Selector<'_> {
             year: spec.date.year,
             month: spec.date.month,
             day: spec.date.day,
-            audience: spec.audience.id().to_string(),
-            audience_name: spec.audience.name().to_string(),
+            audience: audience.id.clone(),
+            audience_name: audience.name.clone(),
             paper: spec.paper.typst_name().to_string(),
             keywords,
             all_countries: spec.countries == Selection::All,
@@ -376,7 +387,8 @@ impl Selector<'_> {
             themes_count: themes.len(),
             total_countries: data.countries.len(),
             total_countries_word: number_word(data.countries.len()),
-            target: data.options.as_ref().map(|o| o.target.clone()),
+            units: data.report.units.clone(),
+            target: spec.target.clone().or_else(|| data.options.as_ref().map(|o| o.target.clone())),
             brand: BrandView {
                 colour: spec.brand.colour.clone(),
                 accent: spec.brand.accent.clone(),
@@ -394,14 +406,25 @@ impl Selector<'_> {
             (Some(a), Some(b)) => format!("References, {}", words::pages(*a, *b)),
             _ => "References".to_string(),
         };
+        let method = report.method.as_ref();
+        let topic = report.topic.clone().unwrap_or_else(|| report.title.clone());
         ReportView {
             title: report.title.clone(),
+            short_title: report.short_title.clone().unwrap_or_else(|| report.title.clone()),
             subtitle: report.subtitle.clone(),
+            authors: report.authors.clone(),
+            topic_short: report.topic_short.clone().unwrap_or_else(|| topic.clone()),
+            topic,
+            units: report.units.clone(),
             purpose: report.purpose.clone(),
-            interviews: report.method.interviews,
-            method: report.method.summary.clone(),
-            interviewees: report.method.interviewees.clone(),
-            method_cite: report.sections.get("introduction").map_or_else(|| "Introduction".to_string(), |s| format!("{}, {}", s.title, words::pages(s.page, s.page))),
+            interviews: method.and_then(|m| m.interviews),
+            method_parts: method
+                .map(|m| m.sources.iter().cloned().chain(m.interviews.map(|n| format!("{n} interview{}", if n == 1 { "" } else { "s" }))).collect())
+                .unwrap_or_default(),
+            about: report.about.clone(),
+            method: method.and_then(|m| m.summary.clone()),
+            interviewees: method.map(|m| m.interviewees.clone()).unwrap_or_default(),
+            method_cite: report.sections.get("introduction").map_or_else(String::new, |s| format!("{}, {}", s.title, words::pages(s.page, s.page))),
             introduction: report.introduction.iter().map(|i| i.text.clone()).collect(),
             references_cite,
         }

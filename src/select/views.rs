@@ -8,6 +8,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct Brief {
     pub meta: Meta,
+    /// The audience (`audience.yaml`): `audience.label`, `audience.body_size`, ...
+    pub audience: crate::audience::Audience,
+    /// Settings for templates from the project, profile and spec (`style.urls`, ...).
+    pub style: serde_yaml::Mapping,
     pub report: ReportView,
     /// The selected countries, in report order (names only; content is in the lists).
     pub countries: Vec<CountryView>,
@@ -61,6 +65,8 @@ pub struct Meta {
     /// How many chapters the report has (not how many are selected).
     pub total_countries: usize,
     pub total_countries_word: String,
+    /// What the report calls its places.
+    pub units: crate::data::model::Units,
     /// The nation or body the briefs advise, if the dataset names one (`data/options.yaml`).
     pub target: Option<String>,
     pub brand: BrandView,
@@ -82,10 +88,21 @@ pub const LOGO_PATH: &str = "/brand-logo.png";
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
     pub title: String,
-    pub subtitle: String,
-    pub purpose: String,
-    pub interviews: u32,
-    pub method: String,
+    /// As citations give it.
+    pub short_title: String,
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    /// What the report is about, in a sentence and in a title.
+    pub topic: String,
+    pub topic_short: String,
+    /// What the report calls its places: `units.singular`, `units.plural`.
+    pub units: crate::data::model::Units,
+    pub purpose: Option<String>,
+    pub interviews: Option<u32>,
+    /// What the report draws on, for a sentence: "desk research", "34 interviews".
+    pub method_parts: Vec<String>,
+    pub about: Option<crate::data::model::About>,
+    pub method: Option<String>,
     pub interviewees: Vec<String>,
     /// Where the report describes its method (its introduction).
     pub method_cite: String,

@@ -2,7 +2,7 @@
 //! inside the templates folder, no packages, no system fonts, a fixed date.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use typst::diag::{FileError, FileResult, PackageError};
@@ -13,38 +13,35 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::fonts::FontStore;
 
+use crate::templates::Templates;
+
 /// What every document shares: the standard library, the fonts and the asset folder.
 /// Built once per process; worker threads borrow it.
 pub struct Shared {
     /// One standard library per set of `sys.inputs` (per brand), built when first needed.
     libraries: Mutex<HashMap<Vec<(String, String)>, Arc<LazyHash<Library>>>>,
     fonts: FontStore,
-    root: PathBuf,
+    templates: Templates,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
 }
 
 impl Shared {
-    /// Loads the embedded Typst fonts plus every font file in `<templates>/fonts`.
-    pub fn new(templates: &Path) -> std::io::Result<Arc<Shared>> {
+    /// Loads the embedded Typst fonts plus every font file under `fonts/` of the
+    /// templates (the user's beside the built-in ones).
+    pub fn new(templates: &Templates) -> std::io::Result<Arc<Shared>> {
         let mut fonts = FontStore::new();
         fonts.extend(typst_kit::fonts::embedded());
-        let font_dir = templates.join("fonts");
-        if font_dir.is_dir() {
-            let mut paths: Vec<PathBuf> = std::fs::read_dir(&font_dir)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| matches!(x.to_str(), Some("ttf" | "otf" | "ttc"))))
-                .collect();
-            paths.sort();
-            for path in paths {
-                let bytes = Bytes::new(std::fs::read(&path)?);
-                for font in Font::iter(bytes) {
-                    let info = font.info().clone();
-                    fonts.push((font, info));
-                }
+        for name in templates.names_under("fonts") {
+            if !name.rsplit('.').next().is_some_and(|x| matches!(x, "ttf" | "otf" | "ttc")) {
+                continue;
+            }
+            let Some(found) = templates.read(&name).map_err(std::io::Error::other)? else { continue };
+            for font in Font::iter(Bytes::new(found.bytes)) {
+                let info = font.info().clone();
+                fonts.push((font, info));
             }
         }
-        let root = templates.canonicalize()?;
-        Ok(Arc::new(Shared { libraries: Mutex::new(HashMap::new()), fonts, root, files: Mutex::new(HashMap::new()) }))
+        Ok(Arc::new(Shared { libraries: Mutex::new(HashMap::new()), fonts, templates: templates.clone(), files: Mutex::new(HashMap::new()) }))
     }
 
     /// The first character of `text` that no font of the store can show (Typst would
@@ -55,8 +52,8 @@ impl Shared {
         text.chars().filter(|c| !c.is_whitespace() && !c.is_control()).find(|c| !infos.iter().any(|info| info.coverage.contains(*c as u32)))
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
+    pub fn templates(&self) -> &Templates {
+        &self.templates
     }
 
     fn library(&self, inputs: &[(&str, &str)]) -> Arc<LazyHash<Library>> {
@@ -91,17 +88,12 @@ impl Shared {
     }
 
     fn read_uncached(&self, vpath: &VirtualPath) -> FileResult<Bytes> {
-        let path = vpath.realize(&self.root).map_err(|_| FileError::AccessDenied)?;
-        let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
-        if !real.starts_with(&self.root) {
-            return Err(FileError::Other(Some(
-                format!("`{}` is outside the templates folder; briefs may only use files inside it", vpath.get_with_slash()).into(),
-            )));
+        let name = vpath.get_with_slash().trim_start_matches('/').to_string();
+        match self.templates.read(&name) {
+            Ok(Some(found)) => Ok(Bytes::new(found.bytes)),
+            Ok(None) => Err(FileError::NotFound(PathBuf::from(&name))),
+            Err(why) => Err(FileError::Other(Some(format!("{why}; briefs may only use files inside the templates folder").into()))),
         }
-        if real.is_dir() {
-            return Err(FileError::IsDirectory);
-        }
-        std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
     }
 }
 
@@ -133,7 +125,7 @@ impl BriefWorld {
         if id == self.main.id() {
             PathBuf::from(main_name)
         } else {
-            self.shared.root.join(id.vpath().get_without_slash())
+            self.shared.templates.shown(id.vpath().get_without_slash())
         }
     }
 }
