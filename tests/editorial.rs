@@ -14,12 +14,17 @@ use std::sync::Arc;
 const COUNTRIES: [&str; 7] = ["canada", "denmark", "england", "new-zealand", "ireland", "victoria", "wales"];
 
 #[test]
-fn sixty_briefs_have_no_editorial_findings_under_strict() {
+fn every_built_in_audience_over_twenty_selections_has_no_editorial_findings_under_strict() {
+    // Every audience the templates define, so a new built-in audience is checked too.
+    let listed = run(&["list", "audiences"]);
+    ok(&listed);
+    let audiences: Vec<String> = String::from_utf8_lossy(&listed.stdout).lines().filter_map(|l| l.split_whitespace().next().map(String::from)).collect();
+    assert!(audiences.len() >= 4, "{audiences:?}");
     let dir = tempfile::tempdir().unwrap();
     let mut selections: Vec<String> = COUNTRIES.iter().map(|c| format!("[{c}]")).collect();
     selections.extend(["[wales, ireland]".to_string(), "[denmark, new-zealand]".to_string(), "all".to_string()]);
     let mut specs = Vec::new();
-    for audience in ["minister", "funder", "community"] {
+    for audience in &audiences {
         for (i, countries) in selections.iter().enumerate() {
             for (t, themes) in ["all", "[funding, vulnerability, named-leaders]"].iter().enumerate() {
                 let paper = if (i + t) % 4 == 0 { "us-letter" } else { "a4" };
@@ -30,7 +35,7 @@ fn sixty_briefs_have_no_editorial_findings_under_strict() {
             }
         }
     }
-    assert_eq!(specs.len(), 60);
+    assert_eq!(specs.len(), 20 * audiences.len());
     let out = dir.path().join("out");
     let mut args = vec!["build", "--strict", "--json", "--out", path_str(&out)];
     args.extend(specs.iter().map(String::as_str));
@@ -38,7 +43,7 @@ fn sixty_briefs_have_no_editorial_findings_under_strict() {
     assert!(o.status.success(), "editorial findings or failures under --strict:\n{}", stderr(&o));
     let records: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints records");
     let records = records.as_array().expect("a list");
-    assert_eq!(records.len(), 60);
+    assert_eq!(records.len(), specs.len());
     for r in records {
         assert_eq!(r["status"], "built", "{r}");
         assert_eq!(r["warnings"].as_array().map(Vec::len), Some(0), "{r}");

@@ -259,11 +259,18 @@ pub struct About {
 pub struct Units {
     pub singular: String,
     pub plural: String,
+    /// The report's part on one place: "chapter" (default), "section".
+    #[serde(default = "chapter")]
+    pub part: String,
+}
+
+fn chapter() -> String {
+    "chapter".into()
 }
 
 impl Default for Units {
     fn default() -> Self {
-        Units { singular: "country".into(), plural: "countries".into() }
+        Units { singular: "country".into(), plural: "countries".into(), part: chapter() }
     }
 }
 
