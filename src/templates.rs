@@ -89,9 +89,11 @@ impl Templates {
         }
     }
 
-    /// The names of files under `folder` (`fonts`, `audiences`), in both layers, sorted.
+    /// The names of files under `folder` (`fonts`, `audiences`; "" for all), in both
+    /// layers, sorted.
     pub fn names_under(&self, folder: &str) -> Vec<String> {
-        let prefix = format!("{}/", folder.trim_end_matches('/'));
+        let folder = folder.trim_end_matches('/');
+        let prefix = if folder.is_empty() { String::new() } else { format!("{folder}/") };
         let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| *n).filter(|n| n.starts_with(&prefix)).map(String::from).collect();
         if let Some((shown, _)) = &self.user {
             for path in crate::produce::manifest::files_under(&shown.join(folder)) {

@@ -73,18 +73,11 @@ pub fn origin(generated: &str, templates: &[(PathBuf, String)]) -> Option<(PathB
 }
 
 /// The Typst templates an audience's brief is made from: its own first (it wins ties),
-/// then the shared ones; other audiences' are left out.
+/// then the shared ones at the top of the templates; other audiences' are left out.
 pub fn typst_templates(templates: &Templates, audience: &str) -> Vec<(PathBuf, String)> {
     let own = format!("audiences/{audience}/");
-    let mut names: Vec<String> = templates.names_under(&own).into_iter().filter(|n| n.ends_with(".typ.j2")).collect();
-    names.extend(
-        crate::templates::Templates::builtin_names()
-            .map(String::from)
-            .chain(templates.user_dir().map(|d| crate::produce::manifest::files_under(d)).unwrap_or_default().iter().filter_map(|p| Some(p.strip_prefix(templates.user_dir()?).ok()?.to_string_lossy().into_owned())))
-            .filter(|n| n.ends_with(".typ.j2") && !n.contains('/')),
-    );
-    let mut seen = std::collections::HashSet::new();
-    names.retain(|n| seen.insert(n.clone()));
+    let mut names: Vec<String> = templates.names_under("").into_iter().filter(|n| n.ends_with(".typ.j2") && (n.starts_with(&own) || !n.contains('/'))).collect();
+    names.sort_by_key(|n| !n.starts_with(&own));
     names.into_iter().filter_map(|n| Some((templates.shown(&n), String::from_utf8(templates.read(&n).ok()??.bytes).ok()?))).collect()
 }
 
