@@ -17,6 +17,9 @@ fn main() {
     for l in &text.lines {
         println!("p{} {:6.1}-{:6.1} {:4.1} {:?}{} {:?} {}", l.page, l.top, l.bottom, l.size, l.role, l.level, l.cell, l.text);
     }
+    for e in text.extents.iter().filter(|e| e.0 == text.pages) {
+        println!("extent p{} {:6.1}-{:6.1}", e.0, e.1, e.2);
+    }
     for f in &text.footnotes {
         println!("footnote marker p{} note p{}: {}", f.0, f.1, f.2);
     }

@@ -295,6 +295,27 @@ fn covered(doc: &PageText, page: usize) -> Vec<(f64, f64)> {
     merged
 }
 
+/// The lowest point any page's content reaches: the foot of the text area.
+pub fn foot(doc: &PageText) -> f64 {
+    (1..=doc.pages).filter_map(|p| covered(doc, p).last().map(|s| s.1)).fold(0.0, f64::max)
+}
+
+/// The widest blank band of a page's text area (between two things drawn, or between the
+/// last and the foot), in points: where a page ends early because what follows did not fit.
+pub fn widest_gap(doc: &PageText, page: usize, foot: f64) -> f64 {
+    let spans = covered(doc, page);
+    let mut widest = spans.last().map_or(0.0, |s| (foot - s.1).max(0.0));
+    for w in spans.windows(2) {
+        widest = f64::max(widest, w[1].0 - w[0].1);
+    }
+    widest
+}
+
+/// The highest point any page's content starts at: the head of the text area.
+pub fn head(doc: &PageText) -> f64 {
+    (1..=doc.pages).filter_map(|p| covered(doc, p).first().map(|s| s.0)).fold(f64::INFINITY, f64::min)
+}
+
 /// How much of a page's height its content covers, in points.
 pub fn filled(doc: &PageText, page: usize) -> f64 {
     covered(doc, page).iter().map(|(a, b)| b - a).sum()
@@ -310,8 +331,7 @@ fn pages(doc: &PageText, out: &mut Vec<Finding>) {
     if h <= 0.0 {
         return;
     }
-    // The lowest point any page's content reaches: the foot of the text area.
-    let foot = (1..=doc.pages).filter_map(|p| covered(doc, p).last().map(|s| s.1)).fold(0.0, f64::max);
+    let foot = foot(doc);
     for page in 1..=doc.pages {
         let spans = covered(doc, page);
         let filled = filled(doc, page);

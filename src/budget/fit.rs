@@ -19,23 +19,27 @@ pub struct Attempt {
 
 /// How the search lays out a candidate and judges it; the build supplies both.
 pub struct Layouts<'a> {
+    /// Renders a brief's Typst source, without laying it out (to size its units).
+    pub source: Box<dyn Fn(&Brief) -> Result<String, Vec<Diagnostic>> + 'a>,
     /// Renders and lays out a cut brief, with page breaks before the given places.
     pub lay: Box<dyn Fn(Brief, &[Break]) -> Result<Attempt, Vec<Diagnostic>> + 'a>,
-    /// How many editorial findings a laid-out candidate has.
-    pub findings: Box<dyn Fn(&Attempt) -> usize + 'a>,
+    /// The editorial findings of a laid-out candidate.
+    pub findings: Box<dyn Fn(&Attempt) -> Vec<editorial::Finding> + 'a>,
     /// The spec, for the message when nothing fits.
     pub spec_path: std::path::PathBuf,
 }
 
-/// Keeps the longest prefix of the audience's ranking that fits the page budget.
+/// Keeps the longest prefix of the audience's ranking that fits the page budget; returns
+/// the chosen layout, what was left out and the layout's editorial findings.
 ///
-/// Only layouts, no PDF export, until the choice is made. A selection is laid out whole
-/// first (usually it fits: one layout). If it overflows, the templates' unit markers tell
-/// how much room each unit took and how much runs past the budget, so the lowest-ranked
-/// units that free that room are cut in one step; the result is checked, then grown back
-/// one unit at a time or bisected until the largest prefix that fits is found. Very large
-/// selections (over 48 units) are never laid out whole: the search gallops up from 16.
-pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
+/// Only layouts, no PDF export, until the choice is made. The first candidate is sized
+/// before anything is laid out: each unit's share of the generated source against what a
+/// page of the audience's body size holds, so it is about the budget's length, not the
+/// selection's. Each layout then measures the room its units took and the room left on
+/// its last page; the next candidate follows from those (more units, or the lowest-ranked
+/// ones that free the overflow), and the search stops when the next unit is known not to
+/// fit: laid out, or measured to need clearly more room than the last page has left.
+pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt, Vec<Unit>, Vec<editorial::Finding>), Vec<Diagnostic>> {
     let limit = audience.pages;
     let ranking = super::ranking(full, audience);
     let n = ranking.len();
@@ -55,7 +59,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     // references, a stray line). Neither grows steadily with the units kept, so they are
     // mended after the search (`finish`); real content is worth more than the look of a
     // page, so little is cut for them.
-    let finish = |best: Attempt, known: usize| -> Result<(Attempt, Vec<Unit>), Vec<Diagnostic>> {
+    let finish = |best: Attempt, known: usize| -> Result<(Attempt, Vec<Unit>, Vec<editorial::Finding>), Vec<Diagnostic>> {
         let findings = |a: &Attempt| (lay.findings)(a);
         // The first torn footnote's marker: (page, y, source line), if any.
         let first_tear = |a: &Attempt| {
@@ -88,7 +92,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                     }
                     let n = findings(&a);
                     // Fewer findings, or as many with the tear moved further on (mended next).
-                    let progress = n < best.0 || first_tear(&a).is_some_and(|(p, _, _)| p > page) && n == best.0;
+                    let progress = n.len() < best.0.len() || first_tear(&a).is_some_and(|(p, _, _)| p > page) && n.len() == best.0.len();
                     if progress {
                         next = Some((n, a, keep, breaks));
                         break 'tries;
@@ -104,7 +108,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         // Then cutting the lowest-ranked units: at most three, and for a nearly empty last
         // page only while what they take is small beside the spill (twice it, plus about a
         // short quote). The candidate with the fewest findings wins.
-        if best.0 > 0 {
+        if !best.0.is_empty() {
             let text = best.1.laid.text();
             let sparse = editorial::sparse_last(&text);
             let spill = if sparse { editorial::filled(&text, text.pages) } else { f64::INFINITY };
@@ -122,81 +126,275 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 }
                 let Ok(a) = attempt_with(keep, &breaks) else { continue };
                 let n = findings(&a);
-                if fits(&a) && n < best.0 {
+                if fits(&a) && n.len() < best.0.len() {
+                    let done = n.is_empty();
                     best = (n, a, keep, breaks.clone());
-                    if n == 0 {
+                    if done {
                         break;
                     }
                 }
             }
         }
-        Ok((best.1, ranking[best.2..].to_vec()))
+        Ok((best.1, ranking[best.2..].to_vec(), best.0))
+    };
+    let sizes = Sizes::of(&(lay.source)(full)?, &ranking);
+    // What a page holds at the audience's body size, in characters of generated source
+    // (measured on the built-in templates: about 3,800 at 10 pt), and the first candidate:
+    // every unit if the whole selection comes to at most 92% of the budget, else as many
+    // of the highest-ranked as do.
+    let per_page = 3800.0 * (10.0 / f64::from(audience.body_size.max(1))).powi(2);
+    let room = 0.92 * per_page * limit as f64;
+    let mut k = {
+        let mut used = sizes.fixed as f64;
+        let mut k = 0;
+        while k < n && used + sizes.unit[k] as f64 <= room {
+            used += sizes.unit[k] as f64;
+            k += 1;
+        }
+        k
     };
     // Largest number of units known to fit, with its layout; smallest known not to.
-    let mut lo: Option<(usize, Attempt)> = None;
-    let mut k = if n <= 48 { n } else { 16 };
-    let mut over = loop {
+    let mut best: Option<(usize, Attempt)> = None;
+    let mut over: Option<(usize, Attempt)> = None;
+    loop {
         let a = attempt(k)?;
-        if !fits(&a) {
-            break a;
-        }
-        if k == n {
-            return finish(a, n);
-        }
-        lo = Some((k, a));
-        k = (k * 2).min(n);
-    };
-    let mut hi = k;
-    // Measured cuts from the latest overflowing layout, while they land inside the
-    // bracket; a cut that fits ends them.
-    for _ in 0..3 {
-        let known = lo.as_ref().map(|(k, _)| *k);
-        let cut = measured_cut(&over, &ranking, hi, limit);
-        if hi == 0 || known.is_some_and(|k| cut <= k) {
-            break;
-        }
-        let b = attempt(cut)?;
-        if fits(&b) {
-            lo = Some((cut, b));
-            break;
-        }
-        hi = cut;
-        over = b;
-    }
-    // Grow back from the best fit known: the next unit first (a measured cut is usually
-    // within a unit or two of the best), then bisect. With no fit known, bisect down
-    // towards the fixed sections alone.
-    let mut known = lo.as_ref().map_or(0, |(k, _)| *k);
-    let mut best = lo.map(|(_, a)| a);
-    let mut next_first = best.is_some();
-    while hi - known > 1 {
-        let probe = if next_first { known + 1 } else { known + (hi - known) / 2 };
-        next_first = false;
-        let a = attempt(probe)?;
-        if fits(&a) {
-            known = probe;
-            best = Some(a);
+        let fitted = fits(&a);
+        if fitted {
+            best = Some((k, a));
         } else {
-            hi = probe;
+            over = Some((k, a));
         }
+        let known = best.as_ref().map(|(k, _)| *k);
+        let hi = over.as_ref().map_or(n + 1, |(k, _)| *k);
+        if known == Some(n) || known.is_some_and(|lo| hi == lo + 1) || hi == 0 {
+            break;
+        }
+        let lo = known.map_or(0, |lo| lo + 1);
+        k = if fitted {
+            let (_, a) = best.as_ref().expect("just laid out");
+            let model = Model::of(a, &ranking, k, &sizes);
+            let free = model.free(limit);
+            // As many more units as the room left holds, with a tenth to spare.
+            let mut more = 0;
+            let mut used = 0.0;
+            while k + more < n && used + model.estimate(k + more) <= 0.9 * free {
+                used += model.estimate(k + more);
+                more += 1;
+            }
+            if more == 0 {
+                // The next unit needs clearly more room than is left at the end and in the
+                // blank bands it could push into: it cannot fit. Otherwise (or where the
+                // pages are set in columns, whose room the bands do not show) lay it out.
+                if a.laid.pages() == limit && model.most(k, limit).is_some_and(|most| model.estimate(k) > 1.25 * most + 10.0) {
+                    break;
+                }
+                more = 1;
+            }
+            (k + more).min(hi - 1)
+        } else {
+            let (_, a) = over.as_ref().expect("just laid out");
+            measured_cut(a, &ranking, k, limit).clamp(lo, hi - 1)
+        };
     }
-    let best = match best {
+    let (known, best) = match best {
         Some(b) => b,
         None => {
-            let a = if hi == 0 { over } else { attempt(0)? };
-            if !fits(&a) {
-                return Err(vec![Diagnostic::new(format!(
-                    "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
-                    full.meta.stem,
-                    a.laid.pages()
-                ))
-                .in_file(&lay.spec_path)
-                .hint("shorten the title or subtitle, or check the audience's template for fixed content")]);
-            }
-            a
+            let (_, a) = over.expect("a layout was made");
+            return Err(vec![Diagnostic::new(format!(
+                "`{}` does not fit its {limit}-page budget even with only the title, summary and fixed sections ({} pages)",
+                full.meta.stem,
+                a.laid.pages()
+            ))
+            .in_file(&lay.spec_path)
+            .hint("shorten the title or subtitle, or check the audience's template for fixed content")]);
         }
     };
     finish(best, known)
+}
+
+/// How much generated source each ranked unit takes (characters from its marker to the
+/// next marker), and the rest.
+struct Sizes {
+    unit: Vec<usize>,
+    fixed: usize,
+    /// Every marker of the source in source order, by key (`end` included).
+    order: Vec<String>,
+}
+
+impl Sizes {
+    fn of(source: &str, ranking: &[Unit]) -> Sizes {
+        let weights = weights(source);
+        let mut at: Vec<(usize, &str)> = Vec::new();
+        let open = "#metadata(\"u:";
+        let mut from = 0;
+        while let Some(i) = source[from..].find(open) {
+            let start = from + i;
+            let key_start = start + open.len();
+            let key_end = source[key_start..].find('"').map_or(key_start, |j| key_start + j);
+            at.push((start, &source[key_start..key_end]));
+            from = key_end;
+        }
+        let mut by_key: HashMap<&str, usize> = HashMap::new();
+        for (i, (start, key)) in at.iter().enumerate() {
+            let end = at.get(i + 1).map_or(source.len(), |(s, _)| *s);
+            *by_key.entry(key).or_default() += weights[end] - weights[*start];
+        }
+        let unit: Vec<usize> = ranking.iter().map(|u| by_key.get(u.key().as_str()).copied().unwrap_or(0)).collect();
+        let fixed = weights[source.len()].saturating_sub(unit.iter().sum());
+        Sizes { unit, fixed, order: at.iter().map(|(_, k)| k.to_string()).collect() }
+    }
+}
+
+/// Running totals of how much each byte of a Typst source counts towards the room it
+/// takes, in tenths: a note's text is set small at the page foot (3 of 10), an escaping
+/// backslash prints nothing (0), anything else 10 per character. `weights[i]` is the total before byte i.
+fn weights(source: &str) -> Vec<usize> {
+    let bytes = source.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() + 1);
+    let (mut total, mut depth, mut in_note) = (0usize, 0usize, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        if !in_note && bytes[i..].starts_with(b"#footnote[") {
+            in_note = true;
+            depth = 0;
+        }
+        let b = bytes[i];
+        // A character counts once: UTF-8 continuation bytes count nothing.
+        let w = if b == b'\\' || b & 0xC0 == 0x80 {
+            0
+        } else if in_note {
+            3
+        } else {
+            10
+        };
+        if in_note {
+            match b {
+                b'[' => depth += 1,
+                b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        in_note = false;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push(total);
+        total += w;
+        i += 1;
+    }
+    out.push(total);
+    out.into_iter().map(|t| t / 10).collect()
+}
+
+/// What one layout says about the room units take: their measured heights, points per
+/// character of source for the units not laid out, and the room left.
+struct Model {
+    measured: HashMap<String, f64>,
+    /// Points per character of source, for each ranked unit's kind.
+    per_char: Vec<f64>,
+    keys: Vec<String>,
+    chars: Vec<usize>,
+    /// Room left on the last page below the end of the content, and a page's text area.
+    left: f64,
+    /// The widest blank band of each earlier page: content inserted above it can push a
+    /// block into it rather than onto a new page.
+    gaps: Vec<f64>,
+    /// The page each laid-out marker is on.
+    marker_page: HashMap<String, usize>,
+    /// Pages set side by side somewhere (columns, table rows): their blank bands do not
+    /// measure the room left, so no prediction is made over them.
+    side_by_side: Vec<bool>,
+    /// Every marker of the full source, in source order.
+    order: Vec<String>,
+    area: f64,
+    pages: usize,
+}
+
+impl Model {
+    fn of(a: &Attempt, ranking: &[Unit], kept: usize, sizes: &Sizes) -> Model {
+        let page = a.laid.page_height();
+        let markers = a.laid.markers();
+        let text = a.laid.text();
+        // Heights only of units that start and end on one page (a page break adds margins).
+        let mut measured = HashMap::new();
+        for w in markers.windows(2) {
+            if (w[0].1 / page).floor() == (w[1].1 / page).floor() {
+                *measured.entry(w[0].0.clone()).or_insert(0.0) += w[1].1 - w[0].1;
+            }
+        }
+        // Points per character, by kind of unit (a figure in a strip of key figures is
+        // denser than a passage), and over all kinds.
+        let mut by_kind: HashMap<&'static str, (f64, usize)> = HashMap::new();
+        for (i, u) in ranking[..kept].iter().enumerate() {
+            if let Some(h) = measured.get(u.key().as_str()) {
+                for k in [u.parts().0, ""] {
+                    let e = by_kind.entry(k).or_insert((0.0, 0));
+                    e.0 += h;
+                    e.1 += sizes.unit[i];
+                }
+            }
+        }
+        let foot = editorial::foot(&text);
+        let area = (foot - editorial::head(&text)).max(0.0);
+        let rate = |(h, c): (f64, usize)| (c > 0).then(|| h / c as f64);
+        let all = by_kind.get("").copied().and_then(rate).unwrap_or(area / 3800.0);
+        let per_char: Vec<f64> = ranking.iter().map(|u| by_kind.get(u.parts().0).copied().and_then(rate).unwrap_or(all)).collect();
+        // The room left at the end: the widest blank band of the last page (between the
+        // end of the content and what is set at the foot, notes or a sources line). On a
+        // full page that is a gap between paragraphs: never less than the room left.
+        let last = a.laid.pages();
+        Model {
+            measured,
+            per_char,
+            keys: ranking.iter().map(Unit::key).collect(),
+            chars: sizes.unit.clone(),
+            left: editorial::widest_gap(&text, last, foot),
+            gaps: (1..last).map(|p| editorial::widest_gap(&text, p, foot)).collect(),
+            marker_page: markers.iter().map(|(k, y)| (k.clone(), (y / page).floor() as usize + 1)).collect(),
+            order: sizes.order.clone(),
+            side_by_side: (1..=last).map(|p| side_by_side(&text, p)).collect(),
+            area,
+            pages: a.laid.pages(),
+        }
+    }
+
+    /// A unit's height: as measured, else from its source size.
+    fn estimate(&self, i: usize) -> f64 {
+        self.measured.get(&self.keys[i]).copied().unwrap_or(self.chars[i] as f64 * self.per_char[i])
+    }
+
+    /// Room left within a budget of `limit` pages, at the end.
+    fn free(&self, limit: usize) -> f64 {
+        self.left + limit.saturating_sub(self.pages) as f64 * self.area
+    }
+
+    /// The most room unit `i` could find where it goes: at the end, and in the blank
+    /// bands of the pages from the one it would be set on (that of the next marker laid
+    /// out after it in the source; without one, the last page).
+    fn most(&self, i: usize, limit: usize) -> Option<f64> {
+        let key = &self.keys[i];
+        let from = self
+            .order
+            .iter()
+            .skip_while(|k| *k != key)
+            .skip(1)
+            .find_map(|k| self.marker_page.get(k))
+            .copied()
+            .unwrap_or(self.pages);
+        if self.side_by_side.iter().skip(from.saturating_sub(1)).any(|s| *s) {
+            return None;
+        }
+        Some(self.free(limit) + self.gaps.iter().skip(from.saturating_sub(1)).sum::<f64>())
+    }
+}
+
+/// Whether two lines of a page's text stand side by side (columns, a table row).
+fn side_by_side(text: &crate::typeset::text::PageText, page: usize) -> bool {
+    use crate::typeset::text::Role;
+    let mut lines: Vec<(f64, f64)> = text.lines.iter().filter(|l| l.page == page && !matches!(l.role, Role::Artifact | Role::Footnote)).map(|l| (l.top, l.bottom)).collect();
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    lines.windows(2).any(|w| w[1].0 < w[0].1 - 0.5 * (w[0].1 - w[0].0))
 }
 
 /// From a layout that runs past the budget: how many of the ranking's first `kept` units
@@ -205,10 +403,11 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
 /// page. Without markers every unit measures zero and everything is cut; the caller then
 /// grows back by bisection.
 fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usize {
-    let page = a.laid.page_height();
-    let end = a.laid.markers().iter().find(|(k, _)| k == "end").map_or(page * a.laid.pages() as f64, |(_, y)| *y);
     let room = rooms(a);
-    let overflow = end - page * limit as f64;
+    // What is drawn past the budget's last page (not where the end marker is: a template
+    // may set a line at the foot of the last page, after the content).
+    let text = a.laid.text();
+    let overflow: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
     let mut cut = kept;
     let mut freed = 0.0;
     while cut > 0 && freed < overflow {

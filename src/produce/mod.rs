@@ -144,6 +144,7 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
     // What the search costs: how many candidates it laid out, and their pages in all.
     let (laid_out, pages_laid) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
     let layouts = Layouts {
+        source: Box::new(|brief: &Brief| typst_source(ctx, &mut brief.clone())),
         lay: Box::new(|mut brief: Brief, breaks: &[Break]| {
             let source = fit::with_breaks(typst_source(ctx, &mut brief)?, breaks);
             let laid = layout(ctx, &brief, spec, source.clone())?;
@@ -151,12 +152,11 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
             pages_laid.set(pages_laid.get() + laid.pages());
             Ok(Attempt { brief, source, laid })
         }),
-        findings: Box::new(|a: &Attempt| review(ctx, a).len()),
+        findings: Box::new(|a: &Attempt| review(ctx, a)),
         spec_path: spec.path.clone(),
     };
     let result = fit::fit(&full, audience, &layouts);
-    let outcome = result.and_then(|(attempt, dropped)| {
-        let findings = review(ctx, &attempt);
+    let outcome = result.and_then(|(attempt, dropped, findings)| {
         if opts.strict && !findings.is_empty() {
             return Err(findings.iter().map(|f| finding_diagnostic(spec, f, Severity::Error)).collect());
         }
