@@ -110,7 +110,7 @@ fn repeats(doc: &PageText, passages: &[String], out: &mut Vec<Finding>) {
                 }
                 let run: Vec<&str> = words[j..j + k].iter().map(|w| w.0.as_str()).collect();
                 let needle = format!(" {} ", run.join(" "));
-                if passages.iter().filter(|p| p.contains(&needle)).count() < 2 {
+                if passages.iter().filter(|p| p.contains(&needle)).take(2).count() < 2 {
                     let at = &lines[words[j].2];
                     out.push(finding(
                         "repeat",

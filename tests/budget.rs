@@ -50,3 +50,12 @@ fn the_search_keeps_the_longest_prefix_of_the_ranking_that_fits() {
     }
     assert!(cut_somewhere, "no selection was large enough to need cutting");
 }
+
+#[test]
+fn a_long_list_of_what_was_left_out_is_counted_not_spelled_out() {
+    let units: Vec<budget::Unit> = (0..20).map(|i| budget::Unit::Item(format!("p{i}"))).chain([budget::Unit::References]).collect();
+    let text = budget::describe(&units);
+    assert!(text.starts_with("20 passages (p0, p1,") && text.contains("p11, and 8 more)") && !text.contains("p12"), "{text}");
+    assert!(text.ends_with("; the references list"), "{text}");
+    assert_eq!(budget::describe(&units[..2]), "2 passages (p0, p1)");
+}

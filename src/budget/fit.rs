@@ -153,6 +153,23 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         }
         k
     };
+    // A cut brief can show what the whole one did not (a figure shown with its service
+    // goes to the figures table when the service is left out): size the candidate itself,
+    // and step down while it is over (rendering costs little beside a layout).
+    for _ in 0..3 {
+        if k == 0 {
+            break;
+        }
+        let total = weighted(&(lay.source)(&super::retain(full, &ranking, k))?) as f64;
+        if total <= room {
+            break;
+        }
+        let mut excess = total - room;
+        while k > 0 && excess > 0.0 {
+            k -= 1;
+            excess -= sizes.unit[k].max(1) as f64;
+        }
+    }
     // Largest number of units known to fit, with its layout; smallest known not to.
     let mut best: Option<(usize, Attempt)> = None;
     let mut over: Option<(usize, Attempt)> = None;
@@ -243,6 +260,11 @@ impl Sizes {
         let fixed = weights[source.len()].saturating_sub(unit.iter().sum());
         Sizes { unit, fixed, order: at.iter().map(|(_, k)| k.to_string()).collect() }
     }
+}
+
+/// How much a whole source counts, as `weights` counts it.
+fn weighted(source: &str) -> usize {
+    weights(source).last().copied().unwrap_or(0)
 }
 
 /// Running totals of how much each byte of a Typst source counts towards the room it

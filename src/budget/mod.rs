@@ -175,6 +175,9 @@ pub fn retain(brief: &Brief, ranking: &[Unit], keep: usize) -> Brief {
     b
 }
 
+/// How many ids of one kind `describe` names before it only counts the rest.
+const SHOWN: usize = 12;
+
 /// Groups units by kind: "3 themes (political-will, tokenism, vulnerability); 2 figures
 /// (...); the references list".
 pub fn describe(dropped: &[Unit]) -> String {
@@ -191,6 +194,8 @@ pub fn describe(dropped: &[Unit]) -> String {
         .map(|(kind, ids)| match ids.len() {
             0 => format!("the {kind}"),
             1 => format!("1 {kind} ({})", ids[0]),
+            // A long list says how long it is; `--json` carries every id.
+            n if n > SHOWN => format!("{n} {kind}s ({}, and {} more)", ids[..SHOWN].join(", "), n - SHOWN),
             n => format!("{n} {kind}s ({})", ids.join(", ")),
         })
         .collect::<Vec<_>>()
