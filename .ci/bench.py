@@ -68,7 +68,7 @@ def setup():
         print(f"== installing the Typst CLI {TYPST_VERSION} into .bench-tools (once; takes minutes)", flush=True)
         sh(["cargo", "install", "typst-cli", "--version", TYPST_VERSION, "--locked", "--root", str(TOOLS), "--quiet"])
     print("== building the dataset scaler (examples/scale_data.rs)", flush=True)
-    sh(["cargo", "build", "--release", "--quiet", "--example", "scale_data"], cwd=ROOT)
+    sh(["cargo", "build", "--quiet", "--example", "scale_data"], cwd=ROOT)
     if not Path("/usr/bin/time").exists():
         print("== installing GNU time for peak memory", flush=True)
         sudo = [] if os.geteuid() == 0 else ["sudo"]
@@ -238,7 +238,7 @@ def fitting(typst, tmp: Path):
     rows.append(("briefs laying out more than 2 x budget + 1 pages", f"{len(over)} of {len(recs)} (worst {worst:.2f} x the limit)", "none"))
     # 8. A dataset twenty times the real one: the all/all briefs, -j1 each.
     big = work / "data-x20"
-    sh([str(ROOT / "target" / "release" / "examples" / "scale_data"), str(ROOT / "data"), str(big), "20"])
+    sh([str(ROOT / "target" / "debug" / "examples" / "scale_data"), str(ROOT / "data"), str(big), "20"])
     for spec in alls:
         real = median_ms(lambda: briefgen([spec], work / "real", 1))
         def scaled():
