@@ -17,6 +17,31 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Shuffles the words of every string of twelve words or more, with a generator seeded
+/// by the copy and the string (deterministic).
+fn shuffle_texts(v: &mut serde_yaml::Value, seed: u64) {
+    match v {
+        serde_yaml::Value::String(s) if s.split_whitespace().count() >= 12 => {
+            let mut words: Vec<&str> = s.split_whitespace().collect();
+            let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ s.len() as u64;
+            for i in (1..words.len()).rev() {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                words.swap(i, (state >> 33) as usize % (i + 1));
+            }
+            *s = words.join(" ");
+        }
+        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(|i| shuffle_texts(i, seed)),
+        serde_yaml::Value::Mapping(m) => {
+            for (k, val) in m.iter_mut() {
+                if !matches!(k.as_str(), Some("url" | "id")) {
+                    shuffle_texts(val, seed);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [from, to, times] = args.as_slice() else {
@@ -41,6 +66,10 @@ fn main() {
                             item[field] = format!("{s}-copy{copy}").into();
                         }
                     }
+                    // A bigger report says different things, not the same passage twenty
+                    // times: a copy's running text has its words shuffled (same words, same
+                    // length), so a brief that shows two copies does not print one run twice.
+                    shuffle_texts(&mut item, copy as u64);
                     list.push(item);
                 }
             }

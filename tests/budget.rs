@@ -17,8 +17,17 @@ fn the_search_keeps_the_longest_prefix_of_the_ranking_that_fits() {
     let dir = tempfile::tempdir().unwrap();
     let opts = Options { out: dir.path().to_path_buf(), emit_source: false, strict: false };
     let mut cut_somewhere = false;
-    for (audience, countries) in [("minister", "all"), ("funder", "all"), ("community", "all"), ("funder", "[wales, ireland]")] {
-        let path = dir.path().join(format!("{audience}.yaml"));
+    // Every audience on all countries and on each country alone (the search stops early
+    // where it measures that the next unit cannot fit: this is what proves it right).
+    let mut selections: Vec<(&str, String)> = vec![("funder", "[wales, ireland]".to_string())];
+    for audience in ["minister", "funder", "community"] {
+        selections.push((audience, "all".to_string()));
+        for c in ctx.data.country_ids() {
+            selections.push((audience, format!("[{c}]")));
+        }
+    }
+    for (audience, countries) in &selections {
+        let path = dir.path().join(format!("{audience}-{}.yaml", countries.trim_matches(['[', ']']).replace(", ", "-")));
         std::fs::write(&path, format!("date: 2026-11-24\naudience: {audience}\ncountries: {countries}\nthemes: all\n")).unwrap();
         let project = briefgen::project::Project::plain();
         let spec = Spec::load(&path, ctx.env(&project)).unwrap_or_else(|e| panic!("{e:?}"));
@@ -58,4 +67,34 @@ fn a_long_list_of_what_was_left_out_is_counted_not_spelled_out() {
     assert!(text.starts_with("20 passages (p0, p1,") && text.contains("p11, and 8 more)") && !text.contains("p12"), "{text}");
     assert!(text.ends_with("; the references list"), "{text}");
     assert_eq!(budget::describe(&units[..2]), "2 passages (p0, p1)");
+}
+
+#[test]
+fn a_page_break_for_a_place_inside_a_table_goes_before_the_table_and_its_heading() {
+    let source = "= Intro\nText.\n= Figures\n#table(\n  columns: 2,\n  [#metadata(\"u:figure:a\")1], [One#footnote[Note.]],\n)\n- #metadata(\"u:item:b\")Item\n".to_string();
+    let by_unit = budget::fit::with_breaks(source.clone(), &[budget::fit::Break::Unit("figure:a".into())]);
+    assert!(by_unit.contains("Text.\n#pagebreak(weak: true)\n#metadata(\"u:moved\")\n= Figures\n#table("), "{by_unit}");
+    // The same for a break asked for at the footnote's own line (5, 0-based).
+    assert_eq!(budget::fit::with_breaks(source.clone(), &[budget::fit::Break::Line(5)]), by_unit);
+    // A list item takes the break itself.
+    let item = budget::fit::with_breaks(source, &[budget::fit::Break::Unit("item:b".into())]);
+    assert!(item.contains(")\n#pagebreak(weak: true)\n#metadata(\"u:moved\")\n- #metadata(\"u:item:b\")"), "{item}");
+}
+
+#[test]
+fn a_candidate_laid_out_as_an_edit_of_the_last_gives_the_same_pdf_as_a_fresh_layout() {
+    let shared = typeset::Shared::new(&briefgen::templates::Templates::new(None).expect("built-in templates")).expect("fonts");
+    let setup = Setup { date: briefgen::spec::Date { year: 2026, month: 11, day: 24 }, inputs: &[], extra: &[] };
+    let doc = |n: usize| {
+        let body: String = (0..n).map(|i| format!("= Part {i}\nA paragraph about part {i}, long enough to wrap over a line or two of the page.#footnote[Note {i}.]\n\n")).collect();
+        format!("#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n{body}")
+    };
+    let drafts = typeset::Drafts::default();
+    for n in [40, 30, 35, 12] {
+        let edited = drafts.layout(&shared, "t.typ", &doc(n), &setup).unwrap_or_else(|e| panic!("{e:?}"));
+        let fresh = typeset::layout(&shared, "t.typ", doc(n), &setup).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(edited.pages(), fresh.pages(), "{n} parts");
+        let pdf = |l: &typeset::Laid| l.pdf(setup.date, "t", briefgen::spec::PdfStandard::Ua1).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(pdf(&edited) == pdf(&fresh), "{n} parts: the PDFs differ");
+    }
 }

@@ -19,10 +19,11 @@ pub struct Attempt {
 
 /// How the search lays out a candidate and judges it; the build supplies both.
 pub struct Layouts<'a> {
-    /// Renders a brief's Typst source, without laying it out (to size its units).
-    pub source: Box<dyn Fn(&Brief) -> Result<String, Vec<Diagnostic>> + 'a>,
-    /// Renders and lays out a cut brief, with page breaks before the given places.
-    pub lay: Box<dyn Fn(Brief, &[Break]) -> Result<Attempt, Vec<Diagnostic>> + 'a>,
+    /// Renders a brief's Typst source (completing the brief with what the source shows,
+    /// its glossary).
+    pub source: Box<dyn Fn(&mut Brief) -> Result<String, Vec<Diagnostic>> + 'a>,
+    /// Lays out a rendered candidate.
+    pub lay: Box<dyn Fn(Brief, String) -> Result<Attempt, Vec<Diagnostic>> + 'a>,
     /// The editorial findings of a laid-out candidate.
     pub findings: Box<dyn Fn(&Attempt) -> Vec<editorial::Finding> + 'a>,
     /// The spec, for the message when nothing fits.
@@ -43,12 +44,21 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     let limit = audience.pages;
     let ranking = super::ranking(full, audience);
     let n = ranking.len();
+    // The candidate last rendered to size it, which is usually the first laid out.
+    let sized: std::cell::RefCell<Option<(usize, Brief, String)>> = std::cell::RefCell::new(None);
+    let render = |keep: usize| -> Result<(Brief, String), Vec<Diagnostic>> {
+        if let Some((k, brief, source)) = sized.borrow_mut().take() {
+            if k == keep {
+                return Ok((brief, source));
+            }
+        }
+        let mut brief = super::retain(full, &ranking, keep);
+        let source = (lay.source)(&mut brief)?;
+        Ok((brief, source))
+    };
     let attempt_with = |keep: usize, breaks: &[Break]| -> Result<Attempt, Vec<Diagnostic>> {
-        let brief = super::retain(full, &ranking, keep);
-        let attempt = (lay.lay)(brief, breaks)?;
-        // Candidates share little layout work; keeping their memoised results only grows
-        // memory (150 MB for seven countries' funder brief without this).
-        typst::comemo::evict(1);
+        let (brief, source) = render(keep)?;
+        let attempt = (lay.lay)(brief, with_breaks(source, breaks))?;
         Ok(attempt)
     };
     let attempt = |keep: usize| attempt_with(keep, &[]);
@@ -91,8 +101,11 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                         continue;
                     }
                     let n = findings(&a);
-                    // Fewer findings, or as many with the tear moved further on (mended next).
-                    let progress = n.len() < best.0.len() || first_tear(&a).is_some_and(|(p, _, _)| p > page) && n.len() == best.0.len();
+                    // Fewer findings; or as many, with the tear moved further on (mended next)
+                    // or turned into a nearly empty last page (mended below, by the cuts).
+                    let same = n.len() == best.0.len();
+                    let sparse_only = first_tear(&a).is_none() && n.iter().all(|f| f.check == "sparse-page") && editorial::sparse_last(&a.laid.text());
+                    let progress = n.len() < best.0.len() || same && (first_tear(&a).is_some_and(|(p, _, _)| p > page) || sparse_only);
                     if progress {
                         next = Some((n, a, keep, breaks));
                         break 'tries;
@@ -137,13 +150,28 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         }
         Ok((best.1, ranking[best.2..].to_vec(), best.0))
     };
-    let sizes = Sizes::of(&(lay.source)(full)?, &ranking);
     // What a page holds at the audience's body size, in characters of generated source
     // (measured on the built-in templates: about 3,800 at 10 pt), and the first candidate:
     // every unit if the whole selection comes to at most 92% of the budget, else as many
     // of the highest-ranked as do.
     let per_page = 3800.0 * (10.0 / f64::from(audience.body_size.max(1))).powi(2);
     let room = 0.92 * per_page * limit as f64;
+    // Units are sized on a prefix of the ranking that holds twice the budget (64 units,
+    // then four times as many while it does not), not on the whole selection: on a
+    // large dataset rendering every selected unit costs more than a layout.
+    let sizes = {
+        let mut m = n.min(64);
+        loop {
+            let mut prefix = super::retain(full, &ranking, m);
+            let source = (lay.source)(&mut prefix)?;
+            let sizes = Sizes::of(&source, &ranking, m);
+            if m == n || (sizes.fixed + sizes.unit[..m].iter().sum::<usize>()) as f64 > 2.0 * room {
+                *sized.borrow_mut() = Some((m, prefix, source));
+                break sizes;
+            }
+            m = (m * 4).min(n);
+        }
+    };
     let mut k = {
         let mut used = sizes.fixed as f64;
         let mut k = 0;
@@ -160,7 +188,9 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         if k == 0 {
             break;
         }
-        let total = weighted(&(lay.source)(&super::retain(full, &ranking, k))?) as f64;
+        let (brief, source) = render(k)?;
+        let total = weighted(&source) as f64;
+        *sized.borrow_mut() = Some((k, brief, source));
         if total <= room {
             break;
         }
@@ -199,10 +229,10 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 more += 1;
             }
             if more == 0 {
-                // The next unit needs clearly more room than is left at the end and in the
-                // blank bands it could push into: it cannot fit. Otherwise (or where the
-                // pages are set in columns, whose room the bands do not show) lay it out.
-                if a.laid.pages() == limit && model.most(k, limit).is_some_and(|most| model.estimate(k) > 1.25 * most + 10.0) {
+                // The next unit needs clearly more room than is left at the end, in the
+                // blank bands it could push into and in columns: it cannot fit. Otherwise
+                // lay it out.
+                if a.laid.pages() == limit && model.estimate(k) > 1.25 * model.most(k, limit) + 10.0 {
                     break;
                 }
                 more = 1;
@@ -239,7 +269,9 @@ struct Sizes {
 }
 
 impl Sizes {
-    fn of(source: &str, ranking: &[Unit]) -> Sizes {
+    /// Sizes from a source that shows the first `shown` units of the ranking; the rest
+    /// are given their average size until a layout measures them.
+    fn of(source: &str, ranking: &[Unit], shown: usize) -> Sizes {
         let weights = weights(source);
         let mut at: Vec<(usize, &str)> = Vec::new();
         let open = "#metadata(\"u:";
@@ -256,8 +288,10 @@ impl Sizes {
             let end = at.get(i + 1).map_or(source.len(), |(s, _)| *s);
             *by_key.entry(key).or_default() += weights[end] - weights[*start];
         }
-        let unit: Vec<usize> = ranking.iter().map(|u| by_key.get(u.key().as_str()).copied().unwrap_or(0)).collect();
+        let mut unit: Vec<usize> = ranking[..shown].iter().map(|u| by_key.get(u.key().as_str()).copied().unwrap_or(0)).collect();
         let fixed = weights[source.len()].saturating_sub(unit.iter().sum());
+        let average = unit.iter().sum::<usize>() / shown.max(1);
+        unit.resize(ranking.len(), average);
         Sizes { unit, fixed, order: at.iter().map(|(_, k)| k.to_string()).collect() }
     }
 }
@@ -324,9 +358,8 @@ struct Model {
     gaps: Vec<f64>,
     /// The page each laid-out marker is on.
     marker_page: HashMap<String, usize>,
-    /// Pages set side by side somewhere (columns, table rows): their blank bands do not
-    /// measure the room left, so no prediction is made over them.
-    side_by_side: Vec<bool>,
+    /// The room each page's columns hide from its blank bands (`column_room`).
+    columns: Vec<f64>,
     /// Every marker of the full source, in source order.
     order: Vec<String>,
     area: f64,
@@ -375,7 +408,7 @@ impl Model {
             gaps: (1..last).map(|p| editorial::widest_gap(&text, p, foot)).collect(),
             marker_page: markers.iter().map(|(k, y)| (k.clone(), (y / page).floor() as usize + 1)).collect(),
             order: sizes.order.clone(),
-            side_by_side: (1..=last).map(|p| side_by_side(&text, p)).collect(),
+            columns: (1..=last).map(|p| column_room(&text, p)).collect(),
             area,
             pages: a.laid.pages(),
         }
@@ -393,8 +426,8 @@ impl Model {
 
     /// The most room unit `i` could find where it goes: at the end, and in the blank
     /// bands of the pages from the one it would be set on (that of the next marker laid
-    /// out after it in the source; without one, the last page).
-    fn most(&self, i: usize, limit: usize) -> Option<f64> {
+    /// out after it in the source; without one, the last page), and in their columns.
+    fn most(&self, i: usize, limit: usize) -> f64 {
         let key = &self.keys[i];
         let from = self
             .order
@@ -404,19 +437,45 @@ impl Model {
             .find_map(|k| self.marker_page.get(k))
             .copied()
             .unwrap_or(self.pages);
-        if self.side_by_side.iter().skip(from.saturating_sub(1)).any(|s| *s) {
-            return None;
-        }
-        Some(self.free(limit) + self.gaps.iter().skip(from.saturating_sub(1)).sum::<f64>())
+        let hidden: f64 = self.columns.iter().skip(from.saturating_sub(1)).sum();
+        self.free(limit) + self.gaps.iter().skip(from.saturating_sub(1)).sum::<f64>() + hidden
     }
 }
 
-/// Whether two lines of a page's text stand side by side (columns, a table row).
-fn side_by_side(text: &crate::typeset::text::PageText, page: usize) -> bool {
+/// The room a page's columns (a glossary, a references list) hide from the blank bands
+/// across the page: Typst fills the first column before the second, so the second ends
+/// higher, and content pushed down by h costs two columns h each, so the room is half the
+/// difference of their ends. Lines side by side in a table do not count (a row is as tall
+/// as its tallest cell), nor does a quote's attribution set at the end of its last line:
+/// columns put many lines beside others, not one or two. Zero where there are no columns.
+fn column_room(text: &crate::typeset::text::PageText, page: usize) -> f64 {
     use crate::typeset::text::Role;
-    let mut lines: Vec<(f64, f64)> = text.lines.iter().filter(|l| l.page == page && !matches!(l.role, Role::Artifact | Role::Footnote)).map(|l| (l.top, l.bottom)).collect();
-    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
-    lines.windows(2).any(|w| w[1].0 < w[0].1 - 0.5 * (w[0].1 - w[0].0))
+    let mut lines: Vec<&crate::typeset::text::Line> =
+        text.lines.iter().filter(|l| l.page == page && l.cell.is_none() && !matches!(l.role, Role::Artifact | Role::Footnote)).collect();
+    lines.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let mut beside = vec![false; lines.len()];
+    for i in 0..lines.len() {
+        for j in i + 1..lines.len() {
+            if lines[j].top >= lines[i].bottom {
+                break;
+            }
+            if lines[j].top < lines[i].bottom - 0.5 * (lines[i].bottom - lines[i].top) {
+                beside[i] = true;
+                beside[j] = true;
+            }
+        }
+    }
+    if beside.iter().filter(|b| **b).count() < 6 {
+        return 0.0;
+    }
+    let block: Vec<&&crate::typeset::text::Line> = lines.iter().zip(&beside).filter(|(_, b)| **b).map(|(l, _)| l).collect();
+    let top = block.iter().map(|l| l.top).fold(f64::INFINITY, f64::min);
+    let second = block.iter().map(|l| l.left).fold(f64::NEG_INFINITY, f64::max);
+    // The first column: lines of the block's height that start left of the second.
+    let column = |second_col: bool| {
+        lines.iter().filter(|l| l.top >= top && (l.left >= second - 1.0) == second_col && l.right <= if second_col { f64::INFINITY } else { second }).map(|l| l.bottom).fold(top, f64::max)
+    };
+    (column(false) - column(true)).max(0.0) / 2.0
 }
 
 /// From a layout that runs past the budget: how many of the ranking's first `kept` units
@@ -429,7 +488,10 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
     // What is drawn past the budget's last page (not where the end marker is: a template
     // may set a line at the foot of the last page, after the content).
     let text = a.laid.text();
-    let overflow: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
+    // The band left blank at the foot of the budget's last page takes part of it back
+    // (what spilled over did not fit there as a whole).
+    let spilled: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
+    let overflow = spilled - editorial::bottom_gap(&text, limit, editorial::foot(&text));
     let mut cut = kept;
     let mut freed = 0.0;
     while cut > 0 && freed < overflow {
@@ -439,18 +501,25 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
     cut.min(kept.saturating_sub(1))
 }
 
-/// Where a page break may be asked for: before a unit (its marker starts a line at the top
-/// level: a paragraph or list item of its own, not inside a call), or before a line of the
-/// source.
+/// Where a page break may be asked for: before a unit or a line of the source (before the
+/// statement that holds it: see `statement_start`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Break {
     Unit(String),
     Line(usize),
 }
 
-fn starts_unit(line: &str, key: &str) -> bool {
-    let marker = format!("#metadata({})", crate::render::escape::typst_string(&format!("u:{key}")));
-    line.starts_with(&marker) || line.strip_prefix("- ").is_some_and(|rest| rest.starts_with(&marker))
+/// Where a page break may go for a place in the source: the line itself when it begins a
+/// paragraph, a list item or a call at the top level; for a line inside a call (a table
+/// row, a block), the line that opens the call, since Typst moves a footnote with its
+/// marker only when the break comes before what holds both.
+fn statement_start(lines: &[&str], at: usize) -> Option<usize> {
+    let mut i = at;
+    while i > 0 && lines[i].starts_with(char::is_whitespace) {
+        i -= 1;
+    }
+    let line = lines[i];
+    (line.starts_with("- ") || line.starts_with('#') && !line.starts_with("#pagebreak")).then_some(i)
 }
 
 /// The source with a (weak) page break at each of `breaks`, moved up over the headings
@@ -462,13 +531,15 @@ pub fn with_breaks(source: String, breaks: &[Break]) -> String {
     }
     let lines: Vec<&str> = source.lines().collect();
     let mut at: Vec<usize> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let hit = breaks.iter().any(|b| match b {
-            Break::Unit(k) => starts_unit(line, k),
-            Break::Line(l) => *l == i && (line.starts_with("- ") || line.starts_with("#metadata(")),
-        });
-        if hit {
-            let mut j = i;
+    for b in breaks {
+        let place = match b {
+            Break::Unit(key) => {
+                let marker = format!("#metadata({})", crate::render::escape::typst_string(&format!("u:{key}")));
+                lines.iter().position(|l| l.contains(&marker))
+            }
+            Break::Line(l) => Some(*l).filter(|l| *l < lines.len()),
+        };
+        if let Some(mut j) = place.and_then(|p| statement_start(&lines, p)) {
             while j > 0 && lines[j - 1].starts_with('=') {
                 j -= 1;
             }

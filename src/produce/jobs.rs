@@ -221,6 +221,7 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
         }
     }
     let jobs = req.jobs.clamp(1, specs.len().max(1));
+    crate::typeset::set_workers(jobs);
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {

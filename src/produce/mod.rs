@@ -6,7 +6,7 @@ pub mod jobs;
 pub mod manifest;
 pub mod output;
 
-use crate::budget::fit::{self, Attempt, Break, Layouts};
+use crate::budget::fit::{self, Attempt, Layouts};
 use crate::budget::Unit;
 use crate::data::Dataset;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -143,11 +143,12 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
     // The PDF layout decides what fits; the DOCX carries the same content.
     // What the search costs: how many candidates it laid out, and their pages in all.
     let (laid_out, pages_laid) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
+    let drafts = typeset::Drafts::default();
     let layouts = Layouts {
-        source: Box::new(|brief: &Brief| typst_source(ctx, &mut brief.clone())),
-        lay: Box::new(|mut brief: Brief, breaks: &[Break]| {
-            let source = fit::with_breaks(typst_source(ctx, &mut brief)?, breaks);
-            let laid = layout(ctx, &brief, spec, source.clone())?;
+        source: Box::new(|brief: &mut Brief| typst_source(ctx, brief)),
+        lay: Box::new(|brief: Brief, source: String| {
+            let laid = layout(ctx, &drafts, &brief, spec, source.clone())?;
+            typeset::forget_unused();
             laid_out.set(laid_out.get() + 1);
             pages_laid.set(pages_laid.get() + laid.pages());
             Ok(Attempt { brief, source, laid })
@@ -185,9 +186,6 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
             millis: start.elapsed().as_millis(),
         })
     });
-    // Memoised layout results only help within one brief; dropping them keeps memory
-    // flat over many briefs.
-    typst::comemo::evict(0);
     outcome
 }
 
@@ -273,7 +271,10 @@ fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagno
     }
     let owned = inputs(spec);
     let setup = typeset::Setup { date: spec.date, inputs: &borrowed(&owned), extra: &[] };
-    for s in &brief.series {
+    // Only the charts the Word brief shows are drawn (a brief carries every series of its
+    // selection; most audiences show one chart or none).
+    let shown: std::collections::HashSet<&str> = blocks.iter().filter_map(|b| if let crate::render::blocks::Block::Chart { id, .. } = b { Some(id.as_str()) } else { None }).collect();
+    for s in brief.series.iter().filter(|s| shown.contains(s.id.as_str())) {
         let source = ctx.renderer.chart(s).map_err(|e| vec![e])?;
         let chart = typeset::layout(&ctx.typst, &format!("{}-{}.typ", spec.stem, s.id), source, &setup)?;
         pictures.insert(s.id.clone(), chart.png()?);
@@ -292,11 +293,11 @@ fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagno
     docx::write(&blocks, &meta, ctx.renderer.templates(), &pictures).map_err(|e| vec![e])
 }
 
-fn layout(ctx: &Context, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Laid, Vec<Diagnostic>> {
+fn layout(ctx: &Context, drafts: &typeset::Drafts, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Laid, Vec<Diagnostic>> {
     let name = format!("{}.typ", spec.stem);
     let logo: Vec<(&str, &[u8])> = spec.brand.logo.iter().map(|l| (select::LOGO_PATH, l.as_slice())).collect();
     let owned = inputs(spec);
     let setup = typeset::Setup { date: spec.date, inputs: &borrowed(&owned), extra: &logo };
-    typeset::layout(&ctx.typst, &name, source.clone(), &setup)
+    drafts.layout(&ctx.typst, &name, &source, &setup)
         .map_err(|errors| errors.into_iter().map(|d| crate::render::trace::to_template(ctx.renderer.templates(), &brief.meta.audience, &name, &source, d)).collect())
 }

@@ -44,6 +44,9 @@ pub struct Line {
     /// right, as in another column, start a line of their own).
     #[serde(skip)]
     pub right: f64,
+    /// Where the line starts, in points from the left edge.
+    #[serde(skip)]
+    pub left: f64,
     pub role: Role,
     /// Font size in points.
     pub size: f64,
@@ -219,6 +222,7 @@ impl Walker {
             && left <= last.right + size * 1.5
         {
             last.right = last.right.max(right);
+            last.left = last.left.min(left);
             if !last.text.ends_with(' ') && !text.starts_with(' ') {
                 last.text.push(' ');
             }
@@ -228,7 +232,7 @@ impl Walker {
             return;
         }
         let level = self.open.iter().find_map(|(_, o)| if let Open::Heading(l) = o { Some(*l) } else { None }).unwrap_or(0);
-        self.out.lines.push(Line { page: self.page, top, bottom, text, right, role, size, level, cell });
+        self.out.lines.push(Line { page: self.page, top, bottom, text, right, left, role, size, level, cell });
     }
 }
 

@@ -97,6 +97,12 @@ impl Shared {
     }
 }
 
+/// The id of a file of the project root by its virtual path.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/brief.typ").expect("valid path"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
 /// One document's world.
 pub struct BriefWorld {
     shared: Arc<Shared>,
@@ -110,13 +116,14 @@ pub struct BriefWorld {
 impl BriefWorld {
     /// `name` is the virtual file name of the generated source, used in diagnostics.
     pub fn new(shared: Arc<Shared>, name: &str, text: String, today: Datetime, inputs: &[(&str, &str)], extra: &[(&str, &[u8])]) -> BriefWorld {
-        let id = |path: &str| {
-            let vpath = VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/brief.typ").expect("valid path"));
-            RootedPath::new(VirtualRoot::Project, vpath).intern()
-        };
-        let extra = extra.iter().map(|(path, bytes)| (id(path), Bytes::new(bytes.to_vec()))).collect();
+        BriefWorld::with_main(shared, Source::new(file_id(&format!("/{name}")), text), today, inputs, extra)
+    }
+
+    /// A world whose main file is `main` as given (an edit of an earlier layout's source).
+    pub fn with_main(shared: Arc<Shared>, main: Source, today: Datetime, inputs: &[(&str, &str)], extra: &[(&str, &[u8])]) -> BriefWorld {
+        let extra = extra.iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes.to_vec()))).collect();
         let library = shared.library(inputs);
-        BriefWorld { shared, library, main: Source::new(id(&format!("/{name}")), text), today, extra }
+        BriefWorld { shared, library, main, today, extra }
     }
 
     /// Where a file of this world is, for messages: the generated source by its name,
