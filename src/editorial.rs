@@ -311,11 +311,6 @@ pub fn widest_gap(doc: &PageText, page: usize, foot: f64) -> f64 {
     widest
 }
 
-/// The blank band between a page's last content and the foot of the text area, in points.
-pub fn bottom_gap(doc: &PageText, page: usize, foot: f64) -> f64 {
-    covered(doc, page).last().map_or(0.0, |s| (foot - s.1).max(0.0))
-}
-
 /// The highest point any page's content starts at: the head of the text area.
 pub fn head(doc: &PageText) -> f64 {
     (1..=doc.pages).filter_map(|p| covered(doc, p).first().map(|s| s.0)).fold(f64::INFINITY, f64::min)

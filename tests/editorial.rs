@@ -8,7 +8,6 @@ use briefgen::editorial::{self, Expect, Finding, Vocabulary};
 use briefgen::spec::Date;
 use briefgen::typeset::{self, Setup, Shared};
 use common::*;
-use std::path::Path;
 use std::sync::Arc;
 
 const COUNTRIES: [&str; 7] = ["canada", "denmark", "england", "new-zealand", "ireland", "victoria", "wales"];

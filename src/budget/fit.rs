@@ -488,10 +488,7 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
     // What is drawn past the budget's last page (not where the end marker is: a template
     // may set a line at the foot of the last page, after the content).
     let text = a.laid.text();
-    // The band left blank at the foot of the budget's last page takes part of it back
-    // (what spilled over did not fit there as a whole).
-    let spilled: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
-    let overflow = spilled - editorial::bottom_gap(&text, limit, editorial::foot(&text));
+    let overflow: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
     let mut cut = kept;
     let mut freed = 0.0;
     while cut > 0 && freed < overflow {
