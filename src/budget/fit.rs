@@ -230,9 +230,9 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
             }
             if more == 0 {
                 // The next unit needs clearly more room than is left at the end, in the
-                // blank bands it could push into and in columns: it cannot fit. Otherwise
-                // lay it out.
-                if a.laid.pages() == limit && model.estimate(k) > 1.25 * model.most(k, limit) + 10.0 {
+                // blank bands it could push into and in columns: it cannot fit. Otherwise,
+                // or where no unit of its kind has been measured yet, lay it out.
+                if a.laid.pages() == limit && model.grounded(k) && model.estimate(k) > 1.25 * model.most(k, limit) + 10.0 {
                     break;
                 }
                 more = 1;
@@ -349,6 +349,9 @@ struct Model {
     measured: HashMap<String, f64>,
     /// Points per character of source, for each ranked unit's kind.
     per_char: Vec<f64>,
+    /// Whether that rate was measured on units of the same kind (else it is the rate of
+    /// all kinds, which can be far off: a references list is set small, in columns).
+    rated: Vec<bool>,
     keys: Vec<String>,
     chars: Vec<usize>,
     /// Room left on the last page below the end of the content, and a page's text area.
@@ -394,7 +397,9 @@ impl Model {
         let area = (foot - editorial::head(&text)).max(0.0);
         let rate = |(h, c): (f64, usize)| (c > 0).then(|| h / c as f64);
         let all = by_kind.get("").copied().and_then(rate).unwrap_or(area / 3800.0);
-        let per_char: Vec<f64> = ranking.iter().map(|u| by_kind.get(u.parts().0).copied().and_then(rate).unwrap_or(all)).collect();
+        let of_kind: Vec<Option<f64>> = ranking.iter().map(|u| by_kind.get(u.parts().0).copied().and_then(rate)).collect();
+        let per_char: Vec<f64> = of_kind.iter().map(|r| r.unwrap_or(all)).collect();
+        let rated: Vec<bool> = of_kind.iter().map(Option::is_some).collect();
         // The room left at the end: the widest blank band of the last page (between the
         // end of the content and what is set at the foot, notes or a sources line). On a
         // full page that is a gap between paragraphs: never less than the room left.
@@ -402,6 +407,7 @@ impl Model {
         Model {
             measured,
             per_char,
+            rated,
             keys: ranking.iter().map(Unit::key).collect(),
             chars: sizes.unit.clone(),
             left: editorial::widest_gap(&text, last, foot),
@@ -417,6 +423,11 @@ impl Model {
     /// A unit's height: as measured, else from its source size.
     fn estimate(&self, i: usize) -> f64 {
         self.measured.get(&self.keys[i]).copied().unwrap_or(self.chars[i] as f64 * self.per_char[i])
+    }
+
+    /// Whether `estimate(i)` rests on a measurement of the unit or of its kind.
+    fn grounded(&self, i: usize) -> bool {
+        self.rated[i] || self.measured.contains_key(&self.keys[i])
     }
 
     /// Room left within a budget of `limit` pages, at the end.
