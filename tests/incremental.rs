@@ -38,7 +38,7 @@ impl Project {
         let o = run(&args);
         ok(&o);
         let records: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints JSON");
-        let mut v: Vec<(String, String)> = records
+        let v: Vec<(String, String)> = records
             .as_array()
             .unwrap()
             .iter()
