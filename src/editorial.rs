@@ -33,8 +33,9 @@ pub struct Expect<'a> {
     pub vocabulary: &'a Vocabulary,
     /// The dataset's passages as lower-case words, each wrapped in spaces: a run that two
     /// different passages contain is the report saying it twice about two things (two
-    /// services with the same kind of post), not the brief repeating a fact.
-    pub passages: &'a [String],
+    /// services with the same kind of post), not the brief repeating a fact. Asked for only
+    /// when a run repeats, so a caller can build them on first use.
+    pub passages: &'a dyn Fn() -> &'a [String],
 }
 
 /// A passage as `words_of` sees it, wrapped in spaces, for `Expect::passages`.
@@ -88,7 +89,7 @@ fn words_of(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
-fn repeats(doc: &PageText, passages: &[String], out: &mut Vec<Finding>) {
+fn repeats<'a>(doc: &PageText, passages: &dyn Fn() -> &'a [String], out: &mut Vec<Finding>) {
     // Words in reading order, each with its page and the line it came from.
     // Small print (reference lists, sources lines) repeats titles and addresses by nature.
     let body = body_size(doc);
@@ -110,7 +111,7 @@ fn repeats(doc: &PageText, passages: &[String], out: &mut Vec<Finding>) {
                 }
                 let run: Vec<&str> = words[j..j + k].iter().map(|w| w.0.as_str()).collect();
                 let needle = format!(" {} ", run.join(" "));
-                if passages.iter().filter(|p| p.contains(&needle)).take(2).count() < 2 {
+                if passages().iter().filter(|p| p.contains(&needle)).take(2).count() < 2 {
                     let at = &lines[words[j].2];
                     out.push(finding(
                         "repeat",

@@ -48,7 +48,7 @@ fn the_search_keeps_the_longest_prefix_of_the_ranking_that_fits() {
         let inputs = [("ink", spec.brand.colour.as_str()), ("accent", spec.brand.accent.as_str())];
         let laid = typeset::layout(&ctx.typst, "more.typ", source, &Setup { date: spec.date, inputs: &inputs, extra: &[] }).unwrap_or_else(|e| panic!("{e:?}"));
         let places = more.countries.iter().map(|c| vec![c.name.clone(), c.short_name.clone()]).collect();
-        let expect = Expect { places, terms: &ctx.data.glossary.terms, acronyms: &ctx.data.glossary.acronyms, vocabulary: &ctx.vocabulary, passages: &ctx.passages };
+        let expect = Expect { places, terms: &ctx.data.glossary.terms, acronyms: &ctx.data.glossary.acronyms, vocabulary: &ctx.vocabulary, passages: &|| ctx.passages() };
         let findings = editorial::check(&laid.text(), &expect);
         assert!(
             laid.pages() > aud.pages || !findings.is_empty(),

@@ -83,7 +83,7 @@ fn findings(body: &str, places: &[&str], terms: &[Term], vocabulary: &Vocabulary
     let setup = Setup { date: Date { year: 2026, month: 11, day: 24 }, inputs: &[], extra: &[] };
     let laid = typeset::layout(&shared(), "test.typ", source, &setup).unwrap_or_else(|e| panic!("{e:?}"));
     let passages: Vec<String> = vec![];
-    let expect = Expect { places: places.iter().map(|p| vec![p.to_string()]).collect(), terms, acronyms: &[], vocabulary, passages: &passages };
+    let expect = Expect { places: places.iter().map(|p| vec![p.to_string()]).collect(), terms, acronyms: &[], vocabulary, passages: &|| passages.as_slice() };
     editorial::check(&laid.text(), &expect)
 }
 

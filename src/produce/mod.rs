@@ -38,8 +38,9 @@ pub struct Context {
     pub data: Dataset,
     /// The dataset's proper nouns and abbreviations, for the editorial check.
     pub vocabulary: editorial::Vocabulary,
-    /// The dataset's passages, normalised for the editorial check's repeat test.
-    pub passages: Vec<String>,
+    /// The dataset's passages, normalised for the editorial check's repeat test when it
+    /// first needs them (on a large dataset they take longer to build than a brief).
+    pub passages: std::sync::OnceLock<Vec<String>>,
     pub renderer: Renderer,
     pub typst: Arc<Shared>,
     pub audiences: Audiences,
@@ -55,8 +56,7 @@ impl Context {
     pub fn from_parts(data: Dataset, mut renderer: Renderer, typst: Arc<Shared>, audiences: Audiences) -> Context {
         renderer.set_report(&data.report);
         let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
-        let passages = data.running_texts().into_iter().map(editorial::normalise).collect();
-        Context { data, vocabulary, passages, renderer, typst, audiences }
+        Context { data, vocabulary, passages: std::sync::OnceLock::new(), renderer, typst, audiences }
     }
 
     /// Like `new`, reusing an already loaded font store (`watch` keeps one for its lifetime).
@@ -71,6 +71,11 @@ impl Context {
         let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
         typst.forget_files();
         Ok(Context::from_parts(data, renderer, typst, audiences))
+    }
+
+    /// The dataset's passages as the editorial check's repeat test reads them.
+    pub fn passages(&self) -> &[String] {
+        self.passages.get_or_init(|| self.data.running_texts().into_iter().map(editorial::normalise).collect())
     }
 
     /// What specs are checked against.
@@ -219,7 +224,7 @@ fn review(ctx: &Context, attempt: &Attempt) -> Vec<editorial::Finding> {
         terms: &ctx.data.glossary.terms,
         acronyms: &ctx.data.glossary.acronyms,
         vocabulary: &ctx.vocabulary,
-        passages: &ctx.passages,
+        passages: &|| ctx.passages(),
     };
     let mut findings = editorial::check(&attempt.laid.text(), &expect);
     // Typst's own warnings (a font it could not find) are things a reader would see too.
