@@ -103,9 +103,9 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                     let n = findings(&a);
                     // Fewer findings; or as many, with the tear moved further on (mended next)
                     // or turned into a nearly empty last page (mended below, by the cuts).
-                    let same = n.len() == best.0.len();
-                    let sparse_only = first_tear(&a).is_none() && n.iter().all(|f| f.check == "sparse-page") && editorial::sparse_last(&a.laid.text());
-                    let progress = n.len() < best.0.len() || same && (first_tear(&a).is_some_and(|(p, _, _)| p > page) || sparse_only);
+                    let tear = first_tear(&a);
+                    let sparse_only = tear.is_none() && n.iter().all(|f| f.check == "sparse-page") && editorial::sparse_last(a.laid.text());
+                    let progress = n.len() < best.0.len() || n.len() == best.0.len() && (tear.is_some_and(|(p, _, _)| p > page) || sparse_only);
                     if progress {
                         next = Some((n, a, keep, breaks));
                         break 'tries;
@@ -481,12 +481,13 @@ fn column_room(text: &crate::typeset::text::PageText, page: usize) -> f64 {
     }
     let block: Vec<&&crate::typeset::text::Line> = lines.iter().zip(&beside).filter(|(_, b)| **b).map(|(l, _)| l).collect();
     let top = block.iter().map(|l| l.top).fold(f64::INFINITY, f64::min);
+    // Where the second column starts; the first holds the lines that end before it (a
+    // line across the page below the columns is in neither).
     let second = block.iter().map(|l| l.left).fold(f64::NEG_INFINITY, f64::max);
-    // The first column: lines of the block's height that start left of the second.
-    let column = |second_col: bool| {
-        lines.iter().filter(|l| l.top >= top && (l.left >= second - 1.0) == second_col && l.right <= if second_col { f64::INFINITY } else { second }).map(|l| l.bottom).fold(top, f64::max)
-    };
-    (column(false) - column(true)).max(0.0) / 2.0
+    let end = |column: &dyn Fn(&crate::typeset::text::Line) -> bool| lines.iter().filter(|l| l.top >= top && column(l)).map(|l| l.bottom).fold(top, f64::max);
+    let first_end = end(&|l| l.left < second - 1.0 && l.right <= second);
+    let second_end = end(&|l| l.left >= second - 1.0);
+    (first_end - second_end).max(0.0) / 2.0
 }
 
 /// From a layout that runs past the budget: how many of the ranking's first `kept` units

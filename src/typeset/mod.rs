@@ -33,6 +33,9 @@ pub struct Laid {
     name: String,
     /// What Typst warned about (a font it could not find, say), as warnings.
     pub warnings: Vec<Diagnostic>,
+    /// The pages' text, read once: the search and the editorial check read it several
+    /// times per layout.
+    text: std::sync::OnceLock<text::PageText>,
 }
 
 impl Laid {
@@ -64,15 +67,17 @@ impl Laid {
     }
 
     /// The text of every page with the role of what printed it (for the editorial check).
-    pub fn text(&self) -> text::PageText {
-        let main = self.world.main();
-        text::read(&self.document, |span| {
-            if span.id() != Some(main) {
-                return None;
-            }
-            let source = self.world.source(main).ok()?;
-            let range = self.world.range(span)?;
-            source.lines().byte_to_line(range.start)
+    pub fn text(&self) -> &text::PageText {
+        self.text.get_or_init(|| {
+            let main = self.world.main();
+            text::read(&self.document, |span| {
+                if span.id() != Some(main) {
+                    return None;
+                }
+                let source = self.world.source(main).ok()?;
+                let range = self.world.range(span)?;
+                source.lines().byte_to_line(range.start)
+            })
         })
     }
 
@@ -134,44 +139,35 @@ pub fn forget_unused() {
 
 /// Compiles `source` (named `name` in messages) into pages.
 pub fn layout(shared: &Arc<Shared>, name: &str, source: String, setup: &Setup) -> Result<Laid, Vec<Diagnostic>> {
-    let world = BriefWorld::new(shared.clone(), name, source, datetime(setup.date)?, setup.inputs, setup.extra);
-    compile(world, name)
+    Drafts::default().layout(shared, name, &source, setup)
 }
 
 /// One document laid out again and again as it changes (the candidates of a page-budget
 /// search). Each layout is an edit of the one before, not a new file: Typst re-parses
 /// only the changed part, the rest keeps its spans, and so its memoised layout (shaped
 /// paragraphs, placed blocks) is reused instead of recomputed.
+#[derive(Default)]
 pub struct Drafts {
     last: std::cell::RefCell<Option<typst::syntax::Source>>,
 }
 
-impl Default for Drafts {
-    fn default() -> Self {
-        Drafts { last: std::cell::RefCell::new(None) }
-    }
-}
-
 impl Drafts {
+    /// Compiles `source` (named `name` in messages) into pages, as an edit of the last.
     pub fn layout(&self, shared: &Arc<Shared>, name: &str, source: &str, setup: &Setup) -> Result<Laid, Vec<Diagnostic>> {
-        let main = match self.last.borrow_mut().take() {
-            Some(mut last) => {
-                last.replace(source);
-                last
+        let mut last = self.last.borrow_mut();
+        let main = match last.as_mut() {
+            Some(main) => {
+                main.replace(source);
+                main.clone()
             }
-            None => typst::syntax::Source::new(world::file_id(&format!("/{name}")), source.to_string()),
+            None => last.insert(typst::syntax::Source::new(world::file_id(&format!("/{name}")), source.to_string())).clone(),
         };
-        *self.last.borrow_mut() = Some(main.clone());
-        let world = BriefWorld::with_main(shared.clone(), main, datetime(setup.date)?, setup.inputs, setup.extra);
-        compile(world, name)
+        let world = BriefWorld::new(shared.clone(), main, datetime(setup.date)?, setup.inputs, setup.extra);
+        let result = typst::compile::<PagedDocument>(&world);
+        let document = result.output.map_err(|errors| to_diagnostics(&world, name, &errors))?;
+        let warnings = report(&world, name, &result.warnings, Severity::Warning);
+        Ok(Laid { world, document, name: name.to_string(), warnings, text: std::sync::OnceLock::new() })
     }
-}
-
-fn compile(world: BriefWorld, name: &str) -> Result<Laid, Vec<Diagnostic>> {
-    let result = typst::compile::<PagedDocument>(&world);
-    let document = result.output.map_err(|errors| to_diagnostics(&world, name, &errors))?;
-    let warnings = report(&world, name, &result.warnings, Severity::Warning);
-    Ok(Laid { world, document, name: name.to_string(), warnings })
 }
 
 /// Typst errors as diagnostics pointing into the generated source (or a template asset).

@@ -114,13 +114,9 @@ pub struct BriefWorld {
 }
 
 impl BriefWorld {
-    /// `name` is the virtual file name of the generated source, used in diagnostics.
-    pub fn new(shared: Arc<Shared>, name: &str, text: String, today: Datetime, inputs: &[(&str, &str)], extra: &[(&str, &[u8])]) -> BriefWorld {
-        BriefWorld::with_main(shared, Source::new(file_id(&format!("/{name}")), text), today, inputs, extra)
-    }
-
-    /// A world whose main file is `main` as given (an edit of an earlier layout's source).
-    pub fn with_main(shared: Arc<Shared>, main: Source, today: Datetime, inputs: &[(&str, &str)], extra: &[(&str, &[u8])]) -> BriefWorld {
+    /// A world whose main file is `main`, the generated source (its file name is the one
+    /// diagnostics show).
+    pub fn new(shared: Arc<Shared>, main: Source, today: Datetime, inputs: &[(&str, &str)], extra: &[(&str, &[u8])]) -> BriefWorld {
         let extra = extra.iter().map(|(path, bytes)| (file_id(path), Bytes::new(bytes.to_vec()))).collect();
         let library = shared.library(inputs);
         BriefWorld { shared, library, main, today, extra }
