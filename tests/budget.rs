@@ -10,12 +10,26 @@ use briefgen::typeset::{self, Setup};
 use briefgen::{budget, select};
 use std::path::Path;
 
+/// The context of the project's own data and templates.
+fn context() -> Context {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    Context::new(&root.join("data"), &briefgen::templates::Templates::new(Some(&root.join("templates"))).unwrap()).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// Builds (in memory) the brief of `audience` on `countries` (`all`, or a YAML list), all themes.
+fn build_one(ctx: &Context, dir: &Path, audience: &str, countries: &str) -> (Spec, build::Built) {
+    let path = dir.join(format!("{audience}-{}.yaml", countries.trim_matches(['[', ']']).replace(", ", "-")));
+    std::fs::write(&path, format!("date: 2026-11-24\naudience: {audience}\ncountries: {countries}\nthemes: all\n")).unwrap();
+    let spec = Spec::load(&path, ctx.env(&briefgen::project::Project::plain())).unwrap_or_else(|e| panic!("{e:?}"));
+    let opts = Options { out: dir.to_path_buf(), emit_source: false, strict: false };
+    let built = build::render_spec(ctx, &spec, &opts).unwrap_or_else(|e| panic!("{e:?}"));
+    (spec, built)
+}
+
 #[test]
 fn the_search_keeps_the_longest_prefix_of_the_ranking_that_fits() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ctx = Context::new(&root.join("data"), &briefgen::templates::Templates::new(Some(&root.join("templates"))).unwrap()).unwrap_or_else(|e| panic!("{e:?}"));
+    let ctx = context();
     let dir = tempfile::tempdir().unwrap();
-    let opts = Options { out: dir.path().to_path_buf(), emit_source: false, strict: false };
     let mut cut_somewhere = false;
     // Every audience on all countries and on each country alone (the search stops early
     // where it measures that the next unit cannot fit: this is what proves it right).
@@ -27,11 +41,7 @@ fn the_search_keeps_the_longest_prefix_of_the_ranking_that_fits() {
         }
     }
     for (audience, countries) in &selections {
-        let path = dir.path().join(format!("{audience}-{}.yaml", countries.trim_matches(['[', ']']).replace(", ", "-")));
-        std::fs::write(&path, format!("date: 2026-11-24\naudience: {audience}\ncountries: {countries}\nthemes: all\n")).unwrap();
-        let project = briefgen::project::Project::plain();
-        let spec = Spec::load(&path, ctx.env(&project)).unwrap_or_else(|e| panic!("{e:?}"));
-        let built = build::render_spec(&ctx, &spec, &opts).unwrap_or_else(|e| panic!("{e:?}"));
+        let (spec, built) = build_one(&ctx, dir.path(), audience, countries);
         let aud = ctx.audiences.get(&spec.audience).unwrap();
         let full = ctx.renderer.brief(&spec, &ctx.data, aud).unwrap();
         let ranking = budget::ranking(&full, aud);
@@ -97,4 +107,15 @@ fn a_candidate_laid_out_as_an_edit_of_the_last_gives_the_same_pdf_as_a_fresh_lay
         let pdf = |l: &typeset::Laid| l.pdf(setup.date, "t", briefgen::spec::PdfStandard::Ua1).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(pdf(&edited) == pdf(&fresh), "{n} parts: the PDFs differ");
     }
+}
+
+#[test]
+fn a_references_list_that_fits_is_sized_in_the_first_layout_not_a_second() {
+    // The funder's England brief keeps its whole selection, and its references list takes
+    // most of the room the other units leave on the last page: no layout without the list
+    // can tell whether it fits, so the first candidate carries it.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, built) = build_one(&context(), dir.path(), "funder", "[england]");
+    assert!(built.dropped.is_empty(), "left out: {:?}", built.dropped);
+    assert_eq!(built.layouts, 1, "{} layouts, {} pages laid out", built.layouts, built.pages_laid);
 }

@@ -36,8 +36,9 @@ pub struct Layouts<'a> {
 /// Only layouts, no PDF export, until the choice is made. The first candidate is sized
 /// before anything is laid out: each unit's share of the generated source against what a
 /// page of the audience's body size holds, so it is about the budget's length, not the
-/// selection's. Each layout then measures the room its units took and the room left on
-/// its last page; the next candidate follows from those (more units, or the lowest-ranked
+/// selection's (with the next unit too when the candidate shows none of its kind). Each
+/// layout then measures the room its units took and the room left on its last page; the
+/// next candidate follows from those (more units, or the lowest-ranked
 /// ones that free the overflow), and the search stops when the next unit is known not to
 /// fit: laid out, or measured to need clearly more room than the last page has left.
 pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt, Vec<Unit>, Vec<editorial::Finding>), Vec<Diagnostic>> {
@@ -199,6 +200,13 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
             k -= 1;
             excess -= sizes.unit[k].max(1) as f64;
         }
+    }
+    // When the next unit is of a kind the candidate does not show (the references list,
+    // most often), no layout of the candidate can size it: the search would lay it out
+    // next whatever the room left. Laid out with the candidate instead, it costs nothing
+    // more if it does not fit (the cut then finds the candidate) and saves a layout if it does.
+    if k < n && !ranking[..k].iter().any(|u| u.parts().0 == ranking[k].parts().0) {
+        k += 1;
     }
     // Largest number of units known to fit, with its layout; smallest known not to.
     let mut best: Option<(usize, Attempt)> = None;
