@@ -206,12 +206,14 @@ impl Vocabulary {
                     word.push(c);
                 } else {
                     if !word.is_empty() {
-                        let w = word.trim_end_matches(['-', '\'', '’']).to_string();
-                        let key = w.to_lowercase();
-                        if w == key {
-                            lower.insert(key);
+                        let w = word.trim_end_matches(['-', '\'', '’']);
+                        // Most words are in lower case and already known: no copy of them.
+                        if !w.chars().any(char::is_uppercase) {
+                            if !lower.contains(w) {
+                                lower.insert(w.to_string());
+                            }
                         } else if !initial && w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_alphabetic) {
-                            capital.entry(key).or_insert(w);
+                            capital.entry(w.to_lowercase()).or_insert_with(|| w.to_string());
                         }
                         word.clear();
                         initial = false;

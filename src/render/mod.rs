@@ -102,8 +102,9 @@ impl Renderer {
     pub fn brief(&self, spec: &Spec, data: &Dataset, audience: &Audience) -> Result<Brief, Diagnostic> {
         let mut brief = crate::select::select(spec, data, audience);
         let file = crate::audience::file(&audience.id);
+        let context = Value::from(Serde(&brief));
         let line = |text: &str| -> Result<String, Diagnostic> {
-            let out = self.env.render_named_str(&file, text, Value::from(Serde(&brief))).map_err(|e| self.diagnostic(&e))?;
+            let out = self.env.render_named_str(&file, text, context.clone()).map_err(|e| self.diagnostic(&e))?;
             Ok(out.split_whitespace().collect::<Vec<_>>().join(" "))
         };
         let title = if spec.title.is_none() { Some(line(&audience.title)?) } else { None };

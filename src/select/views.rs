@@ -4,6 +4,43 @@
 
 use crate::data::model::{self, Approx};
 use serde::Serialize;
+use std::sync::{Arc, OnceLock};
+
+/// A list entry of the brief shared between the candidates of the page-budget search:
+/// each candidate is a copy of the brief rendered through the templates, so an entry is
+/// copied by reference and turned into a template value once, not once per candidate
+/// (on a large dataset that conversion cost more than the layouts).
+#[derive(Debug)]
+pub struct Shared<T>(Arc<(T, OnceLock<minijinja::Value>)>);
+
+impl<T> Shared<T> {
+    pub fn new(entry: T) -> Shared<T> {
+        Shared(Arc::new((entry, OnceLock::new())))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0.0
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if minijinja::value::serializing_for_value() {
+            self.0.1.get_or_init(|| minijinja::Value::from(minijinja::value::Serde(&self.0.0))).serialize(s)
+        } else {
+            self.0.0.serialize(s)
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Brief {
@@ -18,16 +55,16 @@ pub struct Brief {
     /// The selected insights, in report order.
     pub themes: Vec<ThemeView>,
     /// Key messages, context, enablers, findings and lessons on the selected themes.
-    pub items: Vec<TaggedItem>,
+    pub items: Vec<Shared<TaggedItem>>,
     pub figures: Vec<FigureView>,
     /// The figures best suited to a headline strip, best first, spread across countries.
     pub headline: Vec<FigureView>,
-    pub quotes: Vec<QuoteView>,
-    pub services: Vec<ServiceView>,
+    pub quotes: Vec<Shared<QuoteView>>,
+    pub services: Vec<Shared<ServiceView>>,
     /// Figure series with at least two points (for charts).
     pub series: Vec<SeriesView>,
     pub conclusion: Vec<ConclusionView>,
-    pub references: Vec<ReferenceView>,
+    pub references: Vec<Shared<ReferenceView>>,
     /// Glossary terms that occur in the brief's text.
     pub glossary: Vec<model::Term>,
     /// Selected countries × selected themes.
