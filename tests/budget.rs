@@ -119,3 +119,16 @@ fn a_references_list_that_fits_is_sized_in_the_first_layout_not_a_second() {
     assert!(built.dropped.is_empty(), "left out: {:?}", built.dropped);
     assert_eq!(built.layouts, 1, "{} layouts, {} pages laid out", built.layouts, built.pages_laid);
 }
+
+#[test]
+fn a_candidate_whose_source_is_one_already_laid_out_is_not_laid_out_again() {
+    // In the workforce example, the search grows a fitting candidate by a figure that the
+    // brief already states elsewhere: the template does not show it, the source is the same,
+    // and the layout is the one the search already has (five layouts before, four now).
+    let ctx = context();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = Spec::load(&root.join("briefs/funder-all-workforce.yaml"), ctx.env(&briefgen::project::Project::plain())).unwrap_or_else(|e| panic!("{e:?}"));
+    let dir = tempfile::tempdir().unwrap();
+    let built = build::render_spec(&ctx, &spec, &Options { out: dir.path().to_path_buf(), emit_source: false, strict: false }).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(built.layouts, 4, "{} layouts, {} pages laid out", built.layouts, built.pages_laid);
+}

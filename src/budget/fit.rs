@@ -62,7 +62,6 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         let attempt = (lay.lay)(brief, with_breaks(source, breaks))?;
         Ok(attempt)
     };
-    let attempt = |keep: usize| attempt_with(keep, &[]);
     // The search brackets on the page count alone, which only grows with the units kept.
     let fits = |a: &Attempt| a.laid.pages() <= limit;
     // A footnote Typst could not keep on its marker's page (inside a list it cannot move
@@ -212,7 +211,16 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     let mut best: Option<(usize, Attempt)> = None;
     let mut over: Option<(usize, Attempt)> = None;
     loop {
-        let a = attempt(k)?;
+        // Units a template does not show (a figure the brief already states) add nothing to
+        // the source: a candidate identical to one laid out has that one's layout.
+        let (brief, source) = render(k)?;
+        let same = |known: &Option<(usize, Attempt)>| known.as_ref().is_some_and(|(_, a)| a.source == source);
+        let a = if same(&best) || same(&over) {
+            let (_, known) = if same(&best) { best.take() } else { over.take() }.expect("just compared");
+            Attempt { brief, source, laid: known.laid }
+        } else {
+            (lay.lay)(brief, source)?
+        };
         let fitted = fits(&a);
         if fitted {
             best = Some((k, a));
