@@ -20,7 +20,12 @@ fn context() -> Context {
 fn build_one(ctx: &Context, dir: &Path, audience: &str, countries: &str) -> (Spec, build::Built) {
     let path = dir.join(format!("{audience}-{}.yaml", countries.trim_matches(['[', ']']).replace(", ", "-")));
     std::fs::write(&path, format!("date: 2026-11-24\naudience: {audience}\ncountries: {countries}\nthemes: all\n")).unwrap();
-    let spec = Spec::load(&path, ctx.env(&briefgen::project::Project::plain())).unwrap_or_else(|e| panic!("{e:?}"));
+    build_spec(ctx, dir, &path)
+}
+
+/// Builds (in memory) the brief of the spec at `path`.
+fn build_spec(ctx: &Context, dir: &Path, path: &Path) -> (Spec, build::Built) {
+    let spec = Spec::load(path, ctx.env(&briefgen::project::Project::plain())).unwrap_or_else(|e| panic!("{e:?}"));
     let opts = Options { out: dir.to_path_buf(), emit_source: false, strict: false };
     let built = build::render_spec(ctx, &spec, &opts).unwrap_or_else(|e| panic!("{e:?}"));
     (spec, built)
@@ -125,10 +130,7 @@ fn a_candidate_whose_source_is_one_already_laid_out_is_not_laid_out_again() {
     // In the workforce example, the search grows a fitting candidate by a figure that the
     // brief already states elsewhere: the template does not show it, the source is the same,
     // and the layout is the one the search already has (five layouts before, four now).
-    let ctx = context();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let spec = Spec::load(&root.join("briefs/funder-all-workforce.yaml"), ctx.env(&briefgen::project::Project::plain())).unwrap_or_else(|e| panic!("{e:?}"));
     let dir = tempfile::tempdir().unwrap();
-    let built = build::render_spec(&ctx, &spec, &Options { out: dir.path().to_path_buf(), emit_source: false, strict: false }).unwrap_or_else(|e| panic!("{e:?}"));
+    let (_, built) = build_spec(&context(), dir.path(), &Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs/funder-all-workforce.yaml"));
     assert_eq!(built.layouts, 4, "{} layouts, {} pages laid out", built.layouts, built.pages_laid);
 }

@@ -38,9 +38,9 @@ pub struct Layouts<'a> {
 /// page of the audience's body size holds, so it is about the budget's length, not the
 /// selection's (with the next unit too when the candidate shows none of its kind). Each
 /// layout then measures the room its units took and the room left on its last page; the
-/// next candidate follows from those (more units, or the lowest-ranked
-/// ones that free the overflow), and the search stops when the next unit is known not to
-/// fit: laid out, or measured to need clearly more room than the last page has left.
+/// next candidate follows from those (more units, or the lowest-ranked ones that free the
+/// overflow), and the search stops when the next unit is known not to fit: laid out, or
+/// measured to need clearly more room than the last page has left.
 pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt, Vec<Unit>, Vec<editorial::Finding>), Vec<Diagnostic>> {
     let limit = audience.pages;
     let ranking = super::ranking(full, audience);
@@ -215,11 +215,10 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         // the source: a candidate identical to one laid out has that one's layout.
         let (brief, source) = render(k)?;
         let same = |known: &Option<(usize, Attempt)>| known.as_ref().is_some_and(|(_, a)| a.source == source);
-        let a = if same(&best) || same(&over) {
-            let (_, known) = if same(&best) { best.take() } else { over.take() }.expect("just compared");
-            Attempt { brief, source, laid: known.laid }
-        } else {
-            (lay.lay)(brief, source)?
+        let known = if same(&best) { best.take() } else if same(&over) { over.take() } else { None };
+        let a = match known {
+            Some((_, known)) => Attempt { brief, source, laid: known.laid },
+            None => (lay.lay)(brief, source)?,
         };
         let fitted = fits(&a);
         if fitted {

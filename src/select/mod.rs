@@ -118,11 +118,11 @@ impl Selector<'_> {
     /// Passages on the selected themes. One that opens by pointing back at the passage
     /// before it (tagged `follows`) cannot stand alone in a brief and is left out; a lead
     /// that the text itself begins with is not printed twice.
-    fn passages_of(&self, c: &Country, out: &mut Vec<Shared<TaggedItem>>) {
+    fn passages_of(&self, c: &Country, out: &mut Vec<Entry<TaggedItem>>) {
         let mut push = |kind: &str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !text.to_lowercase().starts_with(&l.to_lowercase()));
-                out.push(Shared::new(TaggedItem {
+                out.push(Entry::new(TaggedItem {
                     kind: kind.to_string(),
                     id: id.to_string(),
                     lead: lead.cloned(),
@@ -222,7 +222,7 @@ impl Selector<'_> {
             .collect()
     }
 
-    fn passages(&self) -> Vec<Shared<TaggedItem>> {
+    fn passages(&self) -> Vec<Entry<TaggedItem>> {
         let mut items = Vec::new();
         for c in &self.chosen {
             self.passages_of(c, &mut items);
@@ -248,11 +248,11 @@ impl Selector<'_> {
         headline(&candidates, series, words)
     }
 
-    fn quotes(&self) -> Vec<Shared<QuoteView>> {
+    fn quotes(&self) -> Vec<Entry<QuoteView>> {
         self.chosen
             .iter()
             .flat_map(|c| {
-                c.quotes.iter().filter(|q| self.on_theme(&q.themes)).map(move |q| Shared::new(QuoteView {
+                c.quotes.iter().filter(|q| self.on_theme(&q.themes)).map(move |q| Entry::new(QuoteView {
                     id: q.id.clone(),
                     text: q.text.clone(),
                     who: q.who.clone(),
@@ -267,13 +267,13 @@ impl Selector<'_> {
 
     /// Services on the selected themes, each with its own figures that its points do not
     /// already state.
-    fn services(&self) -> Vec<Shared<ServiceView>> {
+    fn services(&self) -> Vec<Entry<ServiceView>> {
         self.chosen
             .iter()
             .flat_map(|c| {
                 c.services.iter().filter(|s| self.on_theme(&s.themes)).map(move |s| {
                     let points = s.points.join(" ");
-                    Shared::new(ServiceView {
+                    Entry::new(ServiceView {
                         id: s.id.clone(),
                         name: s.name.clone(),
                         place: s.place.clone(),
@@ -292,11 +292,11 @@ impl Selector<'_> {
             .collect()
     }
 
-    fn references(&self) -> Vec<Shared<ReferenceView>> {
+    fn references(&self) -> Vec<Entry<ReferenceView>> {
         self.chosen
             .iter()
             .flat_map(|c| {
-                c.references.iter().map(move |r| Shared::new(ReferenceView {
+                c.references.iter().map(move |r| Entry::new(ReferenceView {
                     id: r.id.clone(),
                     citation: r.citation.clone(),
                     url: r.url.clone(),
@@ -328,7 +328,7 @@ impl Selector<'_> {
     }
 
     /// Selected countries × selected themes.
-    fn matrix(&self, themes: &[ThemeView], items: &[Shared<TaggedItem>]) -> Vec<MatrixRow> {
+    fn matrix(&self, themes: &[ThemeView], items: &[Entry<TaggedItem>]) -> Vec<MatrixRow> {
         self.chosen
             .iter()
             .map(|c| MatrixRow {

@@ -11,28 +11,28 @@ use std::sync::{Arc, OnceLock};
 /// copied by reference and turned into a template value once, not once per candidate
 /// (on a large dataset that conversion cost more than the layouts).
 #[derive(Debug)]
-pub struct Shared<T>(Arc<(T, OnceLock<minijinja::Value>)>);
+pub struct Entry<T>(Arc<(T, OnceLock<minijinja::Value>)>);
 
-impl<T> Shared<T> {
-    pub fn new(entry: T) -> Shared<T> {
-        Shared(Arc::new((entry, OnceLock::new())))
+impl<T> Entry<T> {
+    pub fn new(entry: T) -> Entry<T> {
+        Entry(Arc::new((entry, OnceLock::new())))
     }
 }
 
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Shared<T> {
-        Shared(Arc::clone(&self.0))
+impl<T> Clone for Entry<T> {
+    fn clone(&self) -> Entry<T> {
+        Entry(Arc::clone(&self.0))
     }
 }
 
-impl<T> std::ops::Deref for Shared<T> {
+impl<T> std::ops::Deref for Entry<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.0.0
     }
 }
 
-impl<T: Serialize> Serialize for Shared<T> {
+impl<T: Serialize> Serialize for Entry<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if minijinja::value::serializing_for_value() {
             self.0.1.get_or_init(|| minijinja::Value::from(minijinja::value::Serde(&self.0.0))).serialize(s)
@@ -55,16 +55,16 @@ pub struct Brief {
     /// The selected insights, in report order.
     pub themes: Vec<ThemeView>,
     /// Key messages, context, enablers, findings and lessons on the selected themes.
-    pub items: Vec<Shared<TaggedItem>>,
+    pub items: Vec<Entry<TaggedItem>>,
     pub figures: Vec<FigureView>,
     /// The figures best suited to a headline strip, best first, spread across countries.
     pub headline: Vec<FigureView>,
-    pub quotes: Vec<Shared<QuoteView>>,
-    pub services: Vec<Shared<ServiceView>>,
+    pub quotes: Vec<Entry<QuoteView>>,
+    pub services: Vec<Entry<ServiceView>>,
     /// Figure series with at least two points (for charts).
     pub series: Vec<SeriesView>,
     pub conclusion: Vec<ConclusionView>,
-    pub references: Vec<Shared<ReferenceView>>,
+    pub references: Vec<Entry<ReferenceView>>,
     /// Glossary terms that occur in the brief's text.
     pub glossary: Vec<model::Term>,
     /// Selected countries × selected themes.
