@@ -89,6 +89,28 @@ fn no_passage_is_printed_twice_in_a_brief() {
 }
 
 #[test]
+fn a_row_of_the_countries_compared_never_repeats_a_key_message() {
+    // Wales's key message on funding is also tagged with vulnerability: the table shows it
+    // once and points to it from the other cell.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), "compare", "audience: funder\ncountries: [wales, ireland]\nthemes: [workforce-infrastructure, funding, role-clarity, vulnerability]\n");
+    ok(&run(&["build", &spec, "--out", path_str(dir.path()), "--emit-source"]));
+    let typ = std::fs::read_to_string(dir.path().join("compare.typ")).unwrap();
+    let table = typ.split(" compared\n").nth(1).and_then(|t| t.split("#table(").nth(1)).expect("a comparison table");
+    let rows: Vec<&str> = table.lines().filter(|l| l.trim_start().starts_with("[*")).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    for row in &rows {
+        let leads: Vec<&str> = row.split("], [").map(|c| c.split("#footnote").next().unwrap()).filter(|c| !c.is_empty() && !c.starts_with('_')).collect();
+        let mut unique = leads.clone();
+        unique.dedup();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), leads.len(), "a key message twice in: {row}");
+    }
+    assert!(rows[1].contains("_As under Funding source and structure_"), "{}", rows[1]);
+}
+
+#[test]
 fn figures_and_quotes_carry_citations() {
     // Every figure (a unit marker `u:figure:`, or a service's figure bullet) and every quote
     // the generated Typst prints sits on one line with its note.

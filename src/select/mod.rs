@@ -331,22 +331,31 @@ impl Selector<'_> {
     fn matrix(&self, themes: &[ThemeView], items: &[Entry<TaggedItem>]) -> Vec<MatrixRow> {
         self.chosen
             .iter()
-            .map(|c| MatrixRow {
-                country: c.id.clone(),
-                short_name: c.short_name.clone(),
-                cells: themes
+            .map(|c| {
+                // A key message on two themes would fill two cells of the row with the same
+                // words: each cell takes the first one not shown yet in the row, and where
+                // there is none it points back to the cell that shows it.
+                let mut shown: Vec<(&str, &str)> = Vec::new();
+                let cells = themes
                     .iter()
                     .map(|t| {
-                        let key = c.key_messages.iter().find(|k| k.themes.contains(&t.id));
+                        let on_theme = || c.key_messages.iter().filter(|k| k.themes.contains(&t.id));
+                        let key = on_theme().find(|k| !shown.iter().any(|(id, _)| *id == k.id));
+                        let also = if key.is_none() { on_theme().find_map(|k| shown.iter().find(|(id, _)| *id == k.id)).map(|(_, name)| name.to_string()) } else { None };
+                        if let Some(k) = key {
+                            shown.push((&k.id, &t.name));
+                        }
                         let other = items.iter().any(|i| i.country == c.id && i.themes.contains(&t.id));
                         MatrixCell {
                             theme: t.id.clone(),
-                            level: if key.is_some() { "key" } else if other { "other" } else { "none" }.to_string(),
+                            level: if key.is_some() || also.is_some() { "key" } else if other { "other" } else { "none" }.to_string(),
                             lead: key.map(|k| k.lead.clone()),
                             cite: key.map(|k| self.cite(c, "key-messages", k.page)),
+                            also,
                         }
                     })
-                    .collect(),
+                    .collect();
+                MatrixRow { country: c.id.clone(), short_name: c.short_name.clone(), cells }
             })
             .collect()
     }

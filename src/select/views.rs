@@ -302,7 +302,11 @@ pub struct MatrixCell {
     /// `key` when one of the country's key messages is on the theme, `other` when only
     /// other passages are, `none` when the chapter says nothing tagged with it.
     pub level: String,
-    /// The first such key message's lead, and its citation.
+    /// The lead of the first such key message not shown in an earlier cell of the row,
+    /// and its citation.
     pub lead: Option<String>,
     pub cite: Option<String>,
+    /// Where every key message on the theme is shown in an earlier cell of the row: that
+    /// cell's theme name (the cell then has no lead).
+    pub also: Option<String>,
 }
