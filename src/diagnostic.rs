@@ -360,6 +360,14 @@ pub fn read_text(path: &Path, hint: &str) -> Result<String, Diagnostic> {
                 .hint("save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")"));
         }
     };
+    // Control characters are C0 bytes, DEL, or C1 (0xC2 0x80-0x9F in UTF-8): a byte scan
+    // clears most files at once; only a file with one is read line by line to place it.
+    let bytes = text.as_bytes();
+    let c0 = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7F;
+    let c1 = |w: &[u8]| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]);
+    if !bytes.iter().any(|&b| c0(b)) && !bytes.windows(2).any(c1) {
+        return Ok(text);
+    }
     for (i, line) in text.lines().enumerate() {
         if let Some((col, c)) = line.chars().enumerate().find(|(_, c)| c.is_control() && *c != '\t' && *c != '\r') {
             return Err(Diagnostic::new(format!("the file holds a control character ({}) at line {}, column {}", escape_char(c), i + 1, col + 1))

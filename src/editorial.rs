@@ -198,7 +198,6 @@ impl Vocabulary {
         let mut capital: HashMap<String, String> = HashMap::new();
         let mut lower: HashSet<String> = HashSet::new();
         for text in texts {
-            let mut prev: Option<char> = None;
             let mut word = String::new();
             let mut initial = true;
             for c in text.chars().chain(std::iter::once(' ')) {
@@ -223,10 +222,8 @@ impl Vocabulary {
                     } else if !c.is_whitespace() && c != ',' && c != ';' {
                         initial = false;
                     }
-                    prev = Some(c);
                 }
             }
-            let _ = prev;
         }
         for text in lowered {
             lower.extend(text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty() && w.chars().all(|c| !c.is_uppercase())).map(str::to_string));

@@ -262,6 +262,23 @@ fn a_nul_byte_is_reported_at_its_place_and_not_echoed() {
     assert!(!o.stderr.contains(&0u8), "a raw NUL reached the terminal");
 }
 
+// 12b. The other invisible controls, DEL and the C1 range (U+0085 is two bytes in UTF-8),
+// are found as the NUL is; a pound sign, whose first byte is the C1 range's, is text.
+#[test]
+fn del_and_c1_controls_are_reported_and_a_pound_sign_is_not() {
+    let d = tempfile::tempdir().unwrap();
+    for (name, title, at, shown) in [("del.yaml", "a\u{7f}b", "del.yaml:4:10", "U+007F"), ("nel.yaml", "£5 a\u{85}b", "nel.yaml:4:13", "U+0085")] {
+        let p = d.path().join(name);
+        std::fs::write(&p, format!("audience: minister\ncountries: [wales]\nthemes: all\ntitle: \"{title}\"\n")).unwrap();
+        let e = stderr(&run(&["validate", path_str(&p)]));
+        assert!(e.contains(at) && e.contains(shown) && e.contains("control character"), "{name}: {e}");
+    }
+    let p = d.path().join("pound.yaml");
+    std::fs::write(&p, "audience: minister\ncountries: [wales]\nthemes: all\ntitle: \"£5 for each\"\n").unwrap();
+    let e = stderr(&run(&["validate", path_str(&p)]));
+    assert!(!e.contains("control character"), "{e}");
+}
+
 // 13. An empty countries folder is named as such, once.
 #[test]
 fn an_empty_countries_folder_is_named() {

