@@ -1,7 +1,8 @@
 //! Editorial check: reads a brief as laid out (`typeset::text`) and finds what a reader
 //! would have to correct before sending it on: repeated facts, doubled phrases, lost
-//! capitals, placeholders, thin pages and blank bands, stranded headings, footnotes torn
-//! from their markers, countries never named, and a glossary that does not match the page.
+//! capitals, placeholders, thin pages and blank bands, stranded headings, lines printed
+//! over each other, footnotes torn from their markers, countries never named, and a
+//! glossary that does not match the page.
 //!
 //! It knows nothing about any one report: the words it protects (proper nouns,
 //! abbreviations, glossary terms, place names) come from the dataset and the selection.
@@ -64,6 +65,7 @@ pub fn check(doc: &PageText, expect: &Expect) -> Vec<Finding> {
     placeholders(doc, &mut out);
     pages(doc, &mut out);
     stranded(doc, &mut out);
+    overprinted(doc, &mut out);
     footnotes(doc, &mut out);
     places(doc, expect, &mut out);
     glossary(doc, expect, &mut out);
@@ -378,6 +380,24 @@ fn pages(doc: &PageText, out: &mut Vec<Finding>) {
                     format!("{:.0}% of the page is left blank (after this line)", 100.0 * (top - bottom) / h),
                     &after,
                 ));
+            }
+        }
+    }
+}
+
+/// Two lines of text drawn over each other: Typst can set a paragraph after fractional
+/// spacing (`v(1fr)`) over the one before when the page is just too full for it. Lines
+/// side by side (columns, table cells, an attribution after a quote) do not meet
+/// across; lines of one paragraph do not meet down.
+fn overprinted(doc: &PageText, out: &mut Vec<Finding>) {
+    let lines: Vec<&Line> = reading(doc).collect();
+    for (i, a) in lines.iter().enumerate() {
+        for b in &lines[i + 1..] {
+            let down = a.bottom.min(b.bottom) - a.top.max(b.top);
+            let across = a.right.min(b.right) - a.left.max(b.left);
+            if a.page == b.page && down > 0.15 * (a.bottom - a.top).min(b.bottom - b.top) && across > 1.0 {
+                out.push(finding("overprint", a.page, format!("two lines are printed over each other (the other: “{}”)", short(&b.text)), &a.text));
+                return;
             }
         }
     }

@@ -100,7 +100,7 @@ fn a_row_of_the_countries_compared_never_repeats_a_key_message() {
     let rows: Vec<&str> = table.lines().filter(|l| l.trim_start().starts_with("[*")).collect();
     assert_eq!(rows.len(), 2, "{table}");
     for row in &rows {
-        let leads: Vec<&str> = row.split("], [").map(|c| c.split("#footnote").next().unwrap()).filter(|c| !c.is_empty() && !c.starts_with('_')).collect();
+        let leads: Vec<&str> = row.split("], [").map(|c| c.split("#super[").next().unwrap()).filter(|c| !c.is_empty() && !c.starts_with('_')).collect();
         let mut unique = leads.clone();
         unique.dedup();
         unique.sort();
@@ -108,6 +108,18 @@ fn a_row_of_the_countries_compared_never_repeats_a_key_message() {
         assert_eq!(unique.len(), leads.len(), "a key message twice in: {row}");
     }
     assert!(rows[1].contains("_As under Funding source and structure_"), "{}", rows[1]);
+}
+
+/// The notes a generated source lists after its content (`#notes(source, ([a], [b], ))`).
+fn notes_of(typ: &str) -> Vec<String> {
+    let line = typ.lines().find(|l| l.starts_with("#notes(")).expect("a notes list");
+    let items = line.split_once(", ([").expect("the notes").1;
+    items.trim_end_matches("], ))").split("], [").map(str::to_string).collect()
+}
+
+/// The note numbers cited (`#super[n]`), in source order.
+fn note_numbers(text: &str) -> Vec<usize> {
+    text.split("#super[").skip(1).filter_map(|t| t.split(']').next()?.parse().ok()).collect()
 }
 
 #[test]
@@ -120,9 +132,26 @@ fn figures_and_quotes_carry_citations() {
         ok(&run(&["build", &spec, "--out", path_str(dir.path()), "--emit-source"]));
         let typ = std::fs::read_to_string(dir.path().join(format!("{audience}.typ"))).unwrap();
         let printed: Vec<&str> = typ.lines().filter(|l| l.contains("#metadata(\"u:figure:") || l.starts_with("- *") || l.starts_with("#quote(")).collect();
+        let notes = notes_of(&typ);
         for line in &printed {
-            assert!(line.contains("#footnote[_Peer Support Without Borders_, "), "{audience}: uncited line:\n{line}");
+            let cited = note_numbers(line);
+            assert!(!cited.is_empty() && cited.iter().all(|n| (1..=notes.len()).contains(n)), "{audience}: uncited line:\n{line}");
         }
+        // Numbered in the order first cited, each note cited, none listed twice, each
+        // naming pages of the report (which the list names once).
+        let mut first: Vec<usize> = Vec::new();
+        for n in note_numbers(&typ) {
+            if !first.contains(&n) {
+                first.push(n);
+            }
+        }
+        assert_eq!(first, (1..=notes.len()).collect::<Vec<_>>(), "{audience}");
+        let mut unique = notes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), notes.len(), "{audience}: a note listed twice: {notes:?}");
+        assert!(notes.iter().all(|n| n.contains("p\\. ") || n.contains("pp\\. ")), "{audience}: {notes:?}");
+        assert!(!typ.contains("#footnote["), "{audience}: a Typst footnote");
         let quotes = printed.iter().filter(|l| l.starts_with("#quote(")).count();
         let figures = printed.len() - quotes;
         // The report's introduction is quoted in the community brief besides the voices.

@@ -172,3 +172,11 @@ fn glossary_fires_both_ways() {
     assert!(kinds(&f).contains(&"glossary-unused"), "{f:?}");
     assert!(kinds(&f).contains(&"glossary-missing"), "{f:?}");
 }
+
+#[test]
+fn overprint_fires_on_a_line_set_over_another() {
+    let body = format!("{}\n\n#place(top + left, dy: 2pt)[Placed over the first line here]\nA paragraph whose first line lies under the placed one.\n", fill(3));
+    assert!(plain(&body).contains(&"overprint"), "{:?}", plain(&body));
+    // Side by side is not over each other.
+    assert!(!plain(&format!("#columns(2)[{}]", fill(30))).contains(&"overprint"));
+}

@@ -50,7 +50,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn hostile_text_survives_in_every_field(title in hostile(), name in hostile(), quote in hostile(), url in hostile()) {
+    fn hostile_text_survives_in_every_field(title in hostile(), name in hostile(), quote in hostile(), url in hostile(), section in hostile()) {
         let mut ctx_data = context().data.clone();
         let wales = ctx_data.countries.iter_mut().find(|c| c.id == "wales").unwrap();
         let all: Vec<String> = ctx_data_theme_ids();
@@ -59,6 +59,10 @@ proptest! {
         wales.quotes[0].text = quote.clone();
         wales.quotes[0].themes = all.clone();
         wales.references[0].url = Some(url.clone());
+        // Section titles reach the notes (numbered in the PDF, Word footnotes in the DOCX).
+        for s in wales.sections.values_mut() {
+            s.title = section.clone();
+        }
         let spec_text = format!("title: {}\ndate: 2026-11-22\naudience: community\ncountries: [wales]\nthemes: all\n", briefgen_yaml_string(&title));
         let spec = Spec::parse(Path::new("prop.yaml"), &spec_text, briefgen::spec::Env { data: &ctx_data, audiences: &context().audiences, inherited: &Default::default() }).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         let ctx = Context::from_parts(ctx_data, briefgen::render::Renderer::new(context().renderer.templates()).unwrap(), context().typst.clone(), context().audiences.clone());
@@ -77,6 +81,7 @@ proptest! {
             check(text, &title, &format!("{what} title"))?;
             check(text, &name, &format!("{what} service name"))?;
             check(text, &quote, &format!("{what} quote"))?;
+            check(text, &section, &format!("{what} note"))?;
             if !built.dropped.contains(&briefgen::budget::Unit::References) {
                 check(text, &url, &format!("{what} reference URL"))?;
             }

@@ -10,6 +10,16 @@ use crate::audience::Audience;
 use crate::typeset;
 use std::collections::HashMap;
 
+/// The vertical spacing a brief is laid out with. `Tight` (`sys.inputs."fit.tight"`, for
+/// the template to read) closes up the gaps between paragraphs and above headings: a
+/// typesetter's way with a brief that runs a few lines onto an otherwise empty last page,
+/// rather than cutting what it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spacing {
+    Usual,
+    Tight,
+}
+
 /// One layout attempt: the brief as cut, its Typst source and its pages.
 pub struct Attempt {
     pub brief: Brief,
@@ -22,8 +32,8 @@ pub struct Layouts<'a> {
     /// Renders a brief's Typst source (completing the brief with what the source shows,
     /// its glossary).
     pub source: Box<dyn Fn(&mut Brief) -> Result<String, Vec<Diagnostic>> + 'a>,
-    /// Lays out a rendered candidate.
-    pub lay: Box<dyn Fn(Brief, String) -> Result<Attempt, Vec<Diagnostic>> + 'a>,
+    /// Lays out a rendered candidate, with the template's usual spacing or its tighter one.
+    pub lay: Box<dyn Fn(Brief, String, Spacing) -> Result<Attempt, Vec<Diagnostic>> + 'a>,
     /// The editorial findings of a laid-out candidate.
     pub findings: Box<dyn Fn(&Attempt) -> Vec<editorial::Finding> + 'a>,
     /// The spec, for the message when nothing fits.
@@ -57,9 +67,9 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         let source = (lay.source)(&mut brief)?;
         Ok((brief, source))
     };
-    let attempt_with = |keep: usize, breaks: &[Break]| -> Result<Attempt, Vec<Diagnostic>> {
+    let attempt_with = |keep: usize, breaks: &[Break], spacing: Spacing| -> Result<Attempt, Vec<Diagnostic>> {
         let (brief, source) = render(keep)?;
-        let attempt = (lay.lay)(brief, with_breaks(source, breaks))?;
+        let attempt = (lay.lay)(brief, with_breaks(source, breaks), spacing)?;
         Ok(attempt)
     };
     // The search brackets on the page count alone, which only grows with the units kept.
@@ -96,7 +106,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 // the lowest-ranked units make way for it.
                 for keep in (best.2.saturating_sub(3)..=best.2).rev() {
                     // A break Typst refuses (inside a container) is simply not a candidate.
-                    let Ok(a) = attempt_with(keep, &breaks) else { continue 'tries };
+                    let Ok(a) = attempt_with(keep, &breaks, Spacing::Usual) else { continue 'tries };
                     if !fits(&a) {
                         continue;
                     }
@@ -118,6 +128,38 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 None => break,
             }
         }
+        // A nearly empty last page (the notes after the content, a stray line) is mended
+        // next without cutting: first by the template's tighter spacing, which pulls those
+        // lines back onto the page above; else by a page break before one of the last units
+        // of the page above, which then fill the last page with it (the page above ends
+        // early on purpose; the units are tried from the last up, so the fewest move).
+        let sparse_only = |b: &(Vec<editorial::Finding>, Attempt, usize, Vec<Break>)| {
+            !b.0.is_empty() && b.0.iter().all(|f| f.check == "sparse-page") && editorial::sparse_last(b.1.laid.text())
+        };
+        if sparse_only(&best) {
+            if let Ok(a) = attempt_with(best.2, &best.3, Spacing::Tight) {
+                let n = findings(&a);
+                if fits(&a) && n.is_empty() {
+                    best = (n, a, best.2, best.3.clone());
+                }
+            }
+        }
+        if sparse_only(&best) {
+            let above = best.1.laid.pages() - 1;
+            let page = best.1.laid.page_height();
+            let units: Vec<String> = ranking[..best.2].iter().map(Unit::key).collect();
+            let keys: Vec<String> = best.1.laid.markers().into_iter().filter(|(k, y)| (y / page).floor() as usize + 1 == above && units.contains(k)).map(|(k, _)| k).collect();
+            for key in keys.into_iter().rev().take(3) {
+                let mut breaks = best.3.clone();
+                breaks.push(Break::Unit(key));
+                let Ok(a) = attempt_with(best.2, &breaks, Spacing::Usual) else { continue };
+                let n = findings(&a);
+                if fits(&a) && n.len() < best.0.len() {
+                    best = (n, a, best.2, breaks);
+                    break;
+                }
+            }
+        }
         // Then cutting the lowest-ranked units: at most three, and for a nearly empty last
         // page only while what they take is small beside the spill (twice it, plus about a
         // short quote). The candidate with the fewest findings wins.
@@ -137,7 +179,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 if sparse && cost > 2.0 * spill + 90.0 {
                     break;
                 }
-                let Ok(a) = attempt_with(keep, &breaks) else { continue };
+                let Ok(a) = attempt_with(keep, &breaks, Spacing::Usual) else { continue };
                 let n = findings(&a);
                 if fits(&a) && n.len() < best.0.len() {
                     let done = n.is_empty();
@@ -218,7 +260,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         let known = if same(&best) { best.take() } else if same(&over) { over.take() } else { None };
         let a = match known {
             Some((_, known)) => Attempt { brief, source, laid: known.laid },
-            None => (lay.lay)(brief, source)?,
+            None => (lay.lay)(brief, source, Spacing::Usual)?,
         };
         let fitted = fits(&a);
         if fitted {
@@ -246,8 +288,10 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
             if more == 0 {
                 // The next unit needs clearly more room than is left at the end, in the
                 // blank bands it could push into and in columns: it cannot fit. Otherwise,
-                // or where no unit of its kind has been measured yet, lay it out.
-                if a.laid.pages() == limit && model.grounded(k) && model.estimate(k) > 1.25 * model.most(k, limit) + 10.0 {
+                // or where no unit of its kind has been measured yet, lay it out. "Clearly"
+                // is half as much again: a theme's estimate from its kind's rate has run to
+                // 1.4 times its height, and a layout after the first costs a fifth of it.
+                if a.laid.pages() == limit && model.grounded(k) && model.estimate(k) > 1.5 * model.most(k, limit) + 10.0 {
                     break;
                 }
                 more = 1;
@@ -317,7 +361,8 @@ fn weighted(source: &str) -> usize {
 }
 
 /// Running totals of how much each byte of a Typst source counts towards the room it
-/// takes, in tenths: a note's text is set small at the page foot (3 of 10), an escaping
+/// takes, in tenths: a note's text is set small at the page foot, and a note's number small
+/// and raised (3 of 10 for either: `#footnote[..]`, `#super[..]`), an escaping
 /// backslash prints nothing (0), anything else 10 per character. `weights[i]` is the total before byte i.
 fn weights(source: &str) -> Vec<usize> {
     let bytes = source.as_bytes();
@@ -325,7 +370,7 @@ fn weights(source: &str) -> Vec<usize> {
     let (mut total, mut depth, mut in_note) = (0usize, 0usize, false);
     let mut i = 0;
     while i < bytes.len() {
-        if !in_note && bytes[i..].starts_with(b"#footnote[") {
+        if !in_note && (bytes[i..].starts_with(b"#footnote[") || bytes[i..].starts_with(b"#super[")) {
             in_note = true;
             depth = 0;
         }

@@ -151,8 +151,8 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
     let drafts = typeset::Drafts::default();
     let layouts = Layouts {
         source: Box::new(|brief: &mut Brief| typst_source(ctx, brief)),
-        lay: Box::new(|brief: Brief, source: String| {
-            let laid = layout(ctx, &drafts, &brief, spec, source.clone())?;
+        lay: Box::new(|brief: Brief, source: String, spacing: fit::Spacing| {
+            let laid = layout(ctx, &drafts, &brief, spec, source.clone(), spacing)?;
             typeset::forget_unused();
             laid_out.set(laid_out.get() + 1);
             pages_laid.set(pages_laid.get() + laid.pages());
@@ -298,10 +298,13 @@ fn docx(ctx: &Context, brief: &Brief, spec: &Spec) -> Result<Vec<u8>, Vec<Diagno
     docx::write(&blocks, &meta, ctx.renderer.templates(), &pictures).map_err(|e| vec![e])
 }
 
-fn layout(ctx: &Context, drafts: &typeset::Drafts, brief: &Brief, spec: &Spec, source: String) -> Result<typeset::Laid, Vec<Diagnostic>> {
+fn layout(ctx: &Context, drafts: &typeset::Drafts, brief: &Brief, spec: &Spec, source: String, spacing: fit::Spacing) -> Result<typeset::Laid, Vec<Diagnostic>> {
     let name = format!("{}.typ", spec.stem);
     let logo: Vec<(&str, &[u8])> = spec.brand.logo.iter().map(|l| (select::LOGO_PATH, l.as_slice())).collect();
-    let owned = inputs(spec);
+    let mut owned = inputs(spec);
+    if spacing == fit::Spacing::Tight {
+        owned.push(("fit.tight".to_string(), "true".to_string()));
+    }
     let setup = typeset::Setup { date: spec.date, inputs: &borrowed(&owned), extra: &logo };
     drafts.layout(&ctx.typst, &name, &source, &setup)
         .map_err(|errors| errors.into_iter().map(|d| crate::render::trace::to_template(ctx.renderer.templates(), &brief.meta.audience, &name, &source, d)).collect())
