@@ -126,11 +126,13 @@ fn a_references_list_that_fits_is_sized_in_the_first_layout_not_a_second() {
 }
 
 #[test]
-fn a_candidate_whose_source_is_one_already_laid_out_is_not_laid_out_again() {
-    // In the workforce example, the search grows a fitting candidate by a figure that the
-    // brief already states elsewhere: the template does not show it, the source is the same,
-    // and the layout is the one the search already has (five layouts before, four now).
+fn units_a_template_does_not_show_cost_the_search_no_layout() {
+    // In the workforce example, the search grows a fitting candidate by figures the brief
+    // already states elsewhere: the template does not show them, so the candidate's source
+    // does not grow and they join the next step rather than taking a layout of their own
+    // (five layouts once, four when a candidate's identical source reused its layout, three
+    // now that each step is sized by the candidate's source).
     let dir = tempfile::tempdir().unwrap();
     let (_, built) = build_spec(&context(), dir.path(), &Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs/funder-all-workforce.yaml"));
-    assert_eq!(built.layouts, 4, "{} layouts, {} pages laid out", built.layouts, built.pages_laid);
+    assert_eq!(built.layouts, 3, "{} layouts, {} pages laid out", built.layouts, built.pages_laid);
 }

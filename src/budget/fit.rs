@@ -48,9 +48,10 @@ pub struct Layouts<'a> {
 /// page of the audience's body size holds, so it is about the budget's length, not the
 /// selection's (with the next unit too when the candidate shows none of its kind). Each
 /// layout then measures the room its units took and the room left on its last page; the
-/// next candidate follows from those (more units, or the lowest-ranked ones that free the
-/// overflow), and the search stops when the next unit is known not to fit: laid out, or
-/// measured to need clearly more room than the last page has left.
+/// next candidate follows from those (more units, as many as the growth of the candidate's
+/// own source says the room left holds; or the lowest-ranked ones that free the overflow),
+/// and the search stops when the next unit is known not to fit: laid out, or measured to
+/// need clearly more room than the last page has left.
 pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt, Vec<Unit>, Vec<editorial::Finding>), Vec<Diagnostic>> {
     let limit = audience.pages;
     let ranking = super::ranking(full, audience);
@@ -224,24 +225,39 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
         k
     };
     // A cut brief can show what the whole one did not (a figure shown with its service
-    // goes to the figures table when the service is left out): size the candidate itself,
-    // and step down while it is over (rendering costs little beside a layout).
-    for _ in 0..3 {
-        if k == 0 {
-            break;
-        }
+    // goes to the figures table when the service is left out), and its notes and glossary
+    // are those of its own units, not of the prefix's: size the candidate itself, and step
+    // down while it is over, up while the room left holds more units (rendering costs
+    // little beside a layout). The largest candidate sized within the room is kept.
+    let mut within: Option<usize> = None;
+    let mut beyond = n + 1;
+    for _ in 0..4 {
         let (brief, source) = render(k)?;
         let total = weighted(&source) as f64;
         *sized.borrow_mut() = Some((k, brief, source));
-        if total <= room {
+        let next = if total <= room {
+            within = Some(k);
+            let (mut next, mut spare) = (k, room - total);
+            while next + 1 < beyond && next < n && sizes.unit[next] as f64 <= spare {
+                spare -= sizes.unit[next] as f64;
+                next += 1;
+            }
+            next
+        } else {
+            beyond = k;
+            let (mut next, mut excess) = (k, total - room);
+            while next > 0 && excess > 0.0 {
+                next -= 1;
+                excess -= sizes.unit[next].max(1) as f64;
+            }
+            next.max(within.unwrap_or(0))
+        };
+        if next == k || Some(next) == within {
             break;
         }
-        let mut excess = total - room;
-        while k > 0 && excess > 0.0 {
-            k -= 1;
-            excess -= sizes.unit[k].max(1) as f64;
-        }
+        k = next;
     }
+    k = within.unwrap_or(k);
     // When the next unit is of a kind the candidate does not show (the references list,
     // most often), no layout of the candidate can size it: the search would lay it out
     // next whatever the room left. Laid out with the candidate instead, it costs nothing
@@ -253,15 +269,8 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     let mut best: Option<(usize, Attempt)> = None;
     let mut over: Option<(usize, Attempt)> = None;
     loop {
-        // Units a template does not show (a figure the brief already states) add nothing to
-        // the source: a candidate identical to one laid out has that one's layout.
         let (brief, source) = render(k)?;
-        let same = |known: &Option<(usize, Attempt)>| known.as_ref().is_some_and(|(_, a)| a.source == source);
-        let known = if same(&best) { best.take() } else if same(&over) { over.take() } else { None };
-        let a = match known {
-            Some((_, known)) => Attempt { brief, source, laid: known.laid },
-            None => (lay.lay)(brief, source, Spacing::Usual)?,
-        };
+        let a = (lay.lay)(brief, source, Spacing::Usual)?;
         let fitted = fits(&a);
         if fitted {
             best = Some((k, a));
@@ -285,16 +294,37 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 used += model.estimate(k + more);
                 more += 1;
             }
-            if more == 0 {
+            // What a template prints for units outside their own markers (a theme it also
+            // names in a list of what the brief leaves out) shows only in the candidate's
+            // source: its growth over this layout's, at the rate of all units measured, caps
+            // the step at the room left.
+            let base = weighted(&a.source) as f64;
+            let grown = |m: usize| -> Result<f64, Vec<Diagnostic>> {
+                let (brief, source) = render(k + m)?;
+                let g = (weighted(&source) as f64 - base).max(0.0) * model.all;
+                *sized.borrow_mut() = Some((k + m, brief, source));
+                Ok(g)
+            };
+            if more <= 1 && k < n {
                 // The next unit needs clearly more room than is left at the end, in the
                 // blank bands it could push into and in columns: it cannot fit. Otherwise,
                 // or where no unit of its kind has been measured yet, lay it out. "Clearly"
                 // is half as much again: a theme's estimate from its kind's rate has run to
                 // 1.4 times its height, and a layout after the first costs a fifth of it.
-                if a.laid.pages() == limit && model.grounded(k) && model.estimate(k) > 1.5 * model.most(k, limit) + 10.0 {
+                let need = if model.grounded(k) { model.estimate(k).max(grown(1)?) } else { 0.0 };
+                if a.laid.pages() == limit && need > 1.5 * model.most(k, limit) + 10.0 {
                     break;
                 }
                 more = 1;
+            }
+            // Then as many units as the room left holds by the source's growth (a unit's
+            // own estimate counts what its marker is followed by, which can be more), and
+            // never more than it holds.
+            while k + more < n && k + more + 1 < hi && grown(more + 1)? <= 0.95 * free {
+                more += 1;
+            }
+            while more > 1 && grown(more)? > free {
+                more -= 1;
             }
             (k + more).min(hi - 1)
         } else {
@@ -407,6 +437,8 @@ fn weights(source: &str) -> Vec<usize> {
 /// character of source for the units not laid out, and the room left.
 struct Model {
     measured: HashMap<String, f64>,
+    /// Points per character of source over all kinds of unit measured.
+    all: f64,
     /// Points per character of source, for each ranked unit's kind.
     per_char: Vec<f64>,
     /// Whether that rate was measured on units of the same kind (else it is the rate of
@@ -466,6 +498,7 @@ impl Model {
         let last = a.laid.pages();
         Model {
             measured,
+            all,
             per_char,
             rated,
             keys: ranking.iter().map(Unit::key).collect(),
