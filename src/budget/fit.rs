@@ -231,7 +231,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     // little beside a layout). The largest candidate sized within the room is kept.
     let mut within: Option<usize> = None;
     let mut beyond = n + 1;
-    for _ in 0..4 {
+    for _ in 0..3 {
         let (brief, source) = render(k)?;
         let total = weighted(&source) as f64;
         *sized.borrow_mut() = Some((k, brief, source));
@@ -317,14 +317,11 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 }
                 more = 1;
             }
-            // Then as many units as the room left holds by the source's growth (a unit's
-            // own estimate counts what its marker is followed by, which can be more), and
-            // never more than it holds.
-            while k + more < n && k + more + 1 < hi && grown(more + 1)? <= 0.95 * free {
+            // Then one unit more if the room left holds it by the source's growth (a unit's
+            // own estimate counts what its marker is followed by, which can be more). One
+            // render only: on a large selection a render costs a good part of a layout.
+            if k + more < n && k + more + 1 < hi && grown(more + 1)? <= 0.95 * free {
                 more += 1;
-            }
-            while more > 1 && grown(more)? > free {
-                more -= 1;
             }
             (k + more).min(hi - 1)
         } else {
