@@ -6,7 +6,7 @@ PDF:  qpdf --check; pdffonts (all embedded); pdfinfo (title, author, pages withi
       characters copied out literally); page-validation's PDF/UA-1 rules (and PDF/A-2b
       where the spec asks); pikepdf (StructTreeRoot, Lang, MarkInfo).
 DOCX: LibreOffice converts it (pages within budget + 1); pandoc reads it (heading outline
-      equal to the PDF's, lists, tables, footnotes); python-docx (core properties, heading
+      equal to the PDF's, lists, tables, notes); python-docx (core properties, heading
       styles); the Open XML SDK schema validator (ooxml-validator).
 Installs what it needs (Debian, PyPI, npm). Prints one line per failure: brief, client,
 what it said. Exit code 1 if anything failed.
@@ -228,12 +228,29 @@ def walk_blocks(blocks, found):
                 walk_blocks(item, found)
 
 
-def count_notes(obj):
+def note_texts(obj, out):
+    """The text of every note (Word footnote) pandoc finds, in document order."""
     if isinstance(obj, dict):
-        return (1 if obj.get("t") == "Note" else 0) + sum(count_notes(v) for v in obj.values())
-    if isinstance(obj, list):
-        return sum(count_notes(v) for v in obj)
-    return 0
+        if obj.get("t") == "Note":
+            out.append(" ".join(inline_text(b["c"]) for b in obj["c"] if b.get("t") in ("Para", "Plain")).strip())
+            return out
+        for v in obj.values():
+            note_texts(v, out)
+    elif isinstance(obj, list):
+        for v in obj:
+            note_texts(v, out)
+    return out
+
+
+def pdf_notes(typ: str):
+    """The PDF's citations and its distinct notes: Typst footnotes (each its own note), or
+    numbers (`#super[n]`) into the notes listed after the content (`#notes(..., ([a], [b], ))`)."""
+    cited = typ.count("#footnote[") + len(re.findall(r"#super\[\d+\]", typ))
+    listed = typ.count("#footnote[")
+    m = re.search(r"^#notes\(.*?, \(\[(.*)\], \)\)$", typ, re.M)
+    if m:
+        listed += len(m.group(1).split("], ["))
+    return cited, listed
 
 
 def check_docx(stem, docx_path: Path, spec: str, outline, typ: str, validator: Path, work: Path):
@@ -265,10 +282,14 @@ def check_docx(stem, docx_path: Path, spec: str, outline, typ: str, validator: P
         fail(stem, "pandoc", "the PDF has bullet lists; pandoc finds no list in the DOCX")
     if "#table(" in typ and "Table" not in found:
         fail(stem, "pandoc", "the PDF has tables; pandoc finds no table in the DOCX")
-    pdf_notes = typ.count("#footnote[")
-    docx_notes = count_notes(ast["blocks"])
-    if docx_notes != pdf_notes:
-        fail(stem, "pandoc", f"{docx_notes} footnotes in the DOCX, {pdf_notes} in the PDF")
+    # Every citation of the PDF is a Word footnote in the DOCX, and the DOCX's footnotes say
+    # as many different things as the PDF lists notes (the PDF lists a place cited twice once).
+    cited, listed = pdf_notes(typ)
+    texts = note_texts(ast["blocks"], [])
+    if len(texts) != cited:
+        fail(stem, "pandoc", f"{len(texts)} footnotes in the DOCX, {cited} citations in the PDF")
+    elif len(set(texts)) != listed:
+        fail(stem, "pandoc", f"{len(set(texts))} different footnotes in the DOCX, {listed} notes listed in the PDF")
     import docx
     d = docx.Document(str(docx_path))
     cp = d.core_properties
