@@ -20,7 +20,7 @@ const DOCX: &str = "docx";
 
 /// The notes of one render, in number order (`note`, `notes`).
 #[derive(Default)]
-struct Notes(Vec<String>);
+struct Notes(Vec<Value>);
 
 /// One template environment, shared by every brief (and every worker thread).
 pub struct Renderer {
@@ -92,11 +92,11 @@ impl Renderer {
         // counter read in context) makes every layout of the brief after it costlier, and
         // the page-budget search lays a brief out several times (a 4-page brief with 28
         // footnotes: 150 ms a layout, 57 ms with fixed numbers; a unit added near its top:
-        // 100 ms, 9 ms). `note(text)` is the number of the note saying `text` (markup,
-        // escaped unless already safe), one number per distinct text; `notes()` their
-        // texts in number order, for the list a template prints after the content.
+        // 100 ms, 9 ms). `note(text)` is the number of the note saying `text`, one number
+        // per distinct text; `notes()` their texts in number order, for the list a
+        // template prints after the content. The texts stay values, so printing them
+        // escapes them for the template's output like any other value.
         env.add_function("note", |state: &mut State, text: Value| -> usize {
-            let text = if text.is_safe() { text.to_string() } else { escape::typst_markup(&text.to_string()) };
             let notes = state.get_or_insert_extension(Notes::default());
             match notes.0.iter().position(|n| *n == text) {
                 Some(i) => i + 1,
@@ -106,9 +106,7 @@ impl Renderer {
                 }
             }
         });
-        env.add_function("notes", |state: &mut State| -> Vec<Value> {
-            state.get_or_insert_extension(Notes::default()).0.iter().map(|n| Value::from_safe_string(n.clone())).collect()
-        });
+        env.add_function("notes", |state: &mut State| -> Vec<Value> { state.get_or_insert_extension(Notes::default()).0.clone() });
         env.add_test("contains", |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item)));
         Ok(Renderer { env, templates: templates.clone() })
     }
