@@ -56,14 +56,24 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     let limit = audience.pages;
     let ranking = super::ranking(full, audience);
     let n = ranking.len();
-    // The candidate last rendered to size it, which is usually the first laid out.
-    let sized: std::cell::RefCell<Option<(usize, Brief, String)>> = std::cell::RefCell::new(None);
-    let render = |keep: usize| -> Result<(Brief, String), Vec<Diagnostic>> {
-        if let Some((k, brief, source)) = sized.borrow_mut().take() {
-            if k == keep {
-                return Ok((brief, source));
-            }
+    // The candidates last rendered to size them (two: a growth step renders the next unit
+    // and probes the one after), one of which is usually the next laid out.
+    let sized: std::cell::RefCell<Vec<(usize, Brief, String)>> = std::cell::RefCell::new(Vec::new());
+    let keep_sized = |k: usize, brief: Brief, source: String| {
+        let mut sized = sized.borrow_mut();
+        sized.retain(|(s, _, _)| *s != k);
+        if sized.len() == 2 {
+            sized.remove(0);
         }
+        sized.push((k, brief, source));
+    };
+    let render = |keep: usize| -> Result<(Brief, String), Vec<Diagnostic>> {
+        let mut sized = sized.borrow_mut();
+        if let Some(i) = sized.iter().position(|(k, _, _)| *k == keep) {
+            let (_, brief, source) = sized.remove(i);
+            return Ok((brief, source));
+        }
+        drop(sized);
         let mut brief = super::retain(full, &ranking, keep);
         let source = (lay.source)(&mut brief)?;
         Ok((brief, source))
@@ -209,7 +219,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
             let source = (lay.source)(&mut prefix)?;
             let sizes = Sizes::of(&source, &ranking, m);
             if m == n || (sizes.fixed + sizes.unit[..m].iter().sum::<usize>()) as f64 > 2.0 * room {
-                *sized.borrow_mut() = Some((m, prefix, source));
+                keep_sized(m, prefix, source);
                 break sizes;
             }
             m = (m * 4).min(n);
@@ -234,7 +244,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     for _ in 0..3 {
         let (brief, source) = render(k)?;
         let total = weighted(&source) as f64;
-        *sized.borrow_mut() = Some((k, brief, source));
+        keep_sized(k, brief, source);
         let next = if total <= room {
             within = Some(k);
             let (mut next, mut spare) = (k, room - total);
@@ -302,7 +312,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
             let grown = |m: usize| -> Result<f64, Vec<Diagnostic>> {
                 let (brief, source) = render(k + m)?;
                 let g = (weighted(&source) as f64 - base).max(0.0) * model.all;
-                *sized.borrow_mut() = Some((k + m, brief, source));
+                keep_sized(k + m, brief, source);
                 Ok(g)
             };
             if more <= 1 && k < n {
