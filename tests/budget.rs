@@ -100,17 +100,45 @@ fn a_page_break_for_a_place_inside_a_table_goes_before_the_table_and_its_heading
 fn a_candidate_laid_out_as_an_edit_of_the_last_gives_the_same_pdf_as_a_fresh_layout() {
     let shared = typeset::Shared::new(&briefgen::templates::Templates::new(None).expect("built-in templates")).expect("fonts");
     let setup = Setup { date: briefgen::spec::Date { year: 2026, month: 11, day: 24 }, inputs: &[], extra: &[] };
-    let doc = |n: usize| {
-        let body: String = (0..n).map(|i| format!("= Part {i}\nA paragraph about part {i}, long enough to wrap over a line or two of the page.#footnote[Note {i}.]\n\n")).collect();
-        format!("#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n{body}")
+    // As candidates differ: parts kept or left out anywhere, and the notes at the end
+    // numbered by the parts kept (so one candidate differs from the last in many places).
+    let doc = |parts: &[usize]| {
+        let body: String = parts.iter().enumerate().map(|(n, i)| format!("= Part {i}\nA paragraph about part {i}, long enough to wrap over a line or two of the page.#super[{}]\n\n", n + 1)).collect();
+        let notes: Vec<String> = parts.iter().map(|i| format!("[Note {i}.]")).collect();
+        format!("#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n{body}#notes([_R_], ({}, ))\n", notes.join(", "))
     };
     let drafts = typeset::Drafts::default();
-    for n in [40, 30, 35, 12] {
-        let edited = drafts.layout(&shared, "t.typ", &doc(n), &setup).unwrap_or_else(|e| panic!("{e:?}"));
-        let fresh = typeset::layout(&shared, "t.typ", doc(n), &setup).unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(edited.pages(), fresh.pages(), "{n} parts");
+    let all: Vec<usize> = (0..40).collect();
+    let without = |gone: &[usize]| all.iter().copied().filter(|i| !gone.contains(i)).collect::<Vec<_>>();
+    for parts in [all.clone(), without(&[5, 20]), without(&[20]), (0..12).collect(), without(&[3, 4, 30, 39]), all.clone()] {
+        let edited = drafts.layout(&shared, "t.typ", &doc(&parts), &setup).unwrap_or_else(|e| panic!("{e:?}"));
+        let fresh = typeset::layout(&shared, "t.typ", doc(&parts), &setup).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(edited.pages(), fresh.pages(), "{} parts", parts.len());
         let pdf = |l: &typeset::Laid| l.pdf(setup.date, "t", briefgen::spec::PdfStandard::Ua1).unwrap_or_else(|e| panic!("{e:?}"));
-        assert!(pdf(&edited) == pdf(&fresh), "{n} parts: the PDFs differ");
+        assert!(pdf(&edited) == pdf(&fresh), "{} parts: the PDFs differ", parts.len());
+    }
+}
+
+proptest::proptest! {
+    /// A draft edited run by run (`edit_to`) holds the new text and parses as it would
+    /// fresh, whatever lines were changed, added or removed.
+    #[test]
+    fn a_draft_edited_line_by_line_is_the_new_source(
+        old in proptest::collection::vec(proptest::sample::select(vec!["= Head\n", "Text *bold*\n", "#f(1, [a\n", "])\n", "- item\n", "\n", "\"str\n"]), 0..30),
+        edits in proptest::collection::vec((0usize..30, 0usize..3, proptest::sample::select(vec!["", "x\n", "#g[\n", "]\n", "= Other\n"])), 0..6),
+    ) {
+        let mut lines: Vec<String> = old.iter().map(|s| s.to_string()).collect();
+        let before = lines.concat();
+        for (at, cut, with) in edits {
+            let at = at.min(lines.len());
+            let cut = cut.min(lines.len() - at);
+            lines.splice(at..at + cut, (!with.is_empty()).then(|| with.to_string()));
+        }
+        let after = lines.concat();
+        let mut draft = typst::syntax::Source::detached(before);
+        typeset::edit_to(&mut draft, &after);
+        proptest::prop_assert_eq!(draft.text(), after.as_str());
+        proptest::prop_assert!(draft.root().spanless_eq(typst::syntax::Source::detached(after.clone()).root()));
     }
 }
 

@@ -157,7 +157,7 @@ impl Drafts {
         let mut last = self.last.borrow_mut();
         let main = match last.as_mut() {
             Some(main) => {
-                main.replace(source);
+                edit_to(main, source);
                 main.clone()
             }
             None => last.insert(typst::syntax::Source::new(world::file_id(&format!("/{name}")), source.to_string())).clone(),
@@ -168,6 +168,88 @@ impl Drafts {
         let warnings = report(&world, name, &result.warnings, Severity::Warning);
         Ok(Laid { world, document, name: name.to_string(), warnings, text: std::sync::OnceLock::new() })
     }
+}
+
+/// Turns `main` into `new` by one edit per changed run of lines, not by Typst's
+/// `Source::replace`, which makes one edit from the first change to the last: a candidate
+/// differs from the one before in a unit inserted mid-brief and in the notes at the end,
+/// and reparsing everything between gives it new spans, so none of its layout is reused
+/// (all-countries funder brief, a unit added: 28 ms against 13 ms).
+pub fn edit_to(main: &mut typst::syntax::Source, new: &str) {
+    let hunks = line_hunks(main.text(), new);
+    // From the last, so the byte ranges of the earlier ones still hold.
+    for (old, with) in hunks.into_iter().rev() {
+        main.edit(old, &new[with]);
+    }
+}
+
+/// The runs of lines that differ between `old` and `new`, as (byte range in old, byte
+/// range in new), in order: a longest-common-subsequence diff of the lines between the
+/// common first and last ones. A middle too long to diff cheaply is one run.
+fn line_hunks(old: &str, new: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let split = |t: &str| -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        let mut at = 0;
+        for l in t.split_inclusive('\n') {
+            v.push((at, at + l.len()));
+            at += l.len();
+        }
+        v
+    };
+    let (a, b) = (split(old), split(new));
+    let la = |i: usize| &old[a[i].0..a[i].1];
+    let lb = |j: usize| &new[b[j].0..b[j].1];
+    let mut pre = 0;
+    while pre < a.len() && pre < b.len() && la(pre) == lb(pre) {
+        pre += 1;
+    }
+    let mut suf = 0;
+    while suf < a.len() - pre && suf < b.len() - pre && la(a.len() - 1 - suf) == lb(b.len() - 1 - suf) {
+        suf += 1;
+    }
+    let (n, m) = (a.len() - pre - suf, b.len() - pre - suf);
+    let start_a = |i: usize| if i < a.len() { a[i].0 } else { old.len() };
+    let start_b = |j: usize| if j < b.len() { b[j].0 } else { new.len() };
+    if n == 0 && m == 0 {
+        return Vec::new();
+    }
+    if n == 0 || m == 0 || n * m > 1_000_000 {
+        return vec![(start_a(pre)..start_a(pre + n), start_b(pre)..start_b(pre + m))];
+    }
+    // lcs[i][j]: the longest common run of lines of a[pre+i..] and b[pre+j..].
+    let mut lcs = vec![0u32; (n + 1) * (m + 1)];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i * (m + 1) + j] = if la(pre + i) == lb(pre + j) {
+                lcs[(i + 1) * (m + 1) + j + 1] + 1
+            } else {
+                lcs[(i + 1) * (m + 1) + j].max(lcs[i * (m + 1) + j + 1])
+            };
+        }
+    }
+    let mut hunks = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let mut open: Option<(usize, usize)> = None;
+    while i < n || j < m {
+        if i < n && j < m && la(pre + i) == lb(pre + j) {
+            if let Some((oi, oj)) = open.take() {
+                hunks.push((start_a(pre + oi)..start_a(pre + i), start_b(pre + oj)..start_b(pre + j)));
+            }
+            i += 1;
+            j += 1;
+            continue;
+        }
+        open.get_or_insert((i, j));
+        if j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]) {
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    if let Some((oi, oj)) = open {
+        hunks.push((start_a(pre + oi)..start_a(pre + n), start_b(pre + oj)..start_b(pre + m)));
+    }
+    hunks
 }
 
 /// Typst errors as diagnostics pointing into the generated source (or a template asset).
