@@ -163,4 +163,10 @@ fn units_a_template_does_not_show_cost_the_search_no_layout() {
     let dir = tempfile::tempdir().unwrap();
     let (_, built) = build_spec(&context(), dir.path(), &Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs/funder-all-workforce.yaml"));
     assert_eq!(built.layouts, 3, "{} layouts, {} pages laid out", built.layouts, built.pages_laid);
+    // The minister template shows four headline figures: a fifth kept adds nothing to the
+    // source, and the candidate that keeps it takes the layout of the one without (two
+    // layouts, not three).
+    let (_, built) = build_one(&context(), dir.path(), "minister", "[denmark]");
+    assert!(built.dropped.is_empty(), "left out: {:?}", built.dropped);
+    assert_eq!(built.layouts, 2, "{} layouts, {} pages laid out", built.layouts, built.pages_laid);
 }

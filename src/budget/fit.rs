@@ -279,8 +279,16 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     let mut best: Option<(usize, Attempt)> = None;
     let mut over: Option<(usize, Attempt)> = None;
     loop {
+        // Units a template does not show (a figure the brief already states) add nothing to
+        // the source: a candidate identical to one laid out has that one's layout.
         let (brief, source) = render(k)?;
-        let a = (lay.lay)(brief, source, Spacing::Usual)?;
+        let same = |known: &Option<(usize, Attempt)>| known.as_ref().is_some_and(|(_, a)| a.source == source);
+        let a = if same(&best) || same(&over) {
+            let (_, known) = if same(&best) { best.take() } else { over.take() }.expect("just compared");
+            Attempt { brief, source, laid: known.laid }
+        } else {
+            (lay.lay)(brief, source, Spacing::Usual)?
+        };
         let fitted = fits(&a);
         if fitted {
             best = Some((k, a));
