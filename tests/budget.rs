@@ -165,6 +165,33 @@ fn a_first_candidate_the_size_of_the_budget_is_often_the_answer() {
 }
 
 #[test]
+fn a_unit_measured_alone_that_needs_more_than_the_room_left_takes_no_layout() {
+    // The all-countries minister brief keeps 8 of its 18 units; the next option's estimate
+    // (200 pt) was too close to the room left (177) to rule it out, so the search laid the
+    // brief out with it (two layouts). Laid out alone with the notes it adds, it needs 180.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, built) = build_one(&context(), dir.path(), "minister", "all");
+    assert_eq!(built.dropped.len(), 10, "left out: {:?}", built.dropped);
+    assert_eq!((built.layouts, built.probes), (1, 1), "{} layouts, {} probes", built.layouts, built.probes);
+}
+
+#[test]
+fn a_unit_is_measured_alone_only_where_it_stands_whole_at_the_top_level() {
+    use briefgen::budget::probe::segment;
+    let source = "#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n#set text(size: 9pt)\n= Options\n#metadata(\"u:theme:a\")\n#option(1, [A])[Body]\n#metadata(\"u:theme:b\")\n#option(2, [B])[Body]\nA sentence after it.\n\n- #metadata(\"u:item:c\")*Lead.* Text.#super[2]\n#stats(([#metadata(\"u:figure:d\")5], [x], [y]),)\n#let late = 1\n";
+    let (preamble, unit) = segment(source, "theme:a").expect("an option on its own");
+    assert_eq!(unit, "#metadata(\"u:theme:a\")\n#option(1, [A])[Body]");
+    // The set-up before it, and no content: not the heading.
+    assert_eq!(preamble, "#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n#set text(size: 9pt)\n");
+    // Text runs on after the call: its paragraph would be measured with it.
+    assert_eq!(segment(source, "theme:b"), None);
+    assert_eq!(segment(source, "item:c").map(|(_, u)| u).as_deref(), Some("- #metadata(\"u:item:c\")*Lead.* Text.#super[2]"));
+    // Inside a call, its height depends on the rest of the call.
+    assert_eq!(segment(source, "figure:d"), None);
+    assert_eq!(segment(source, "theme:missing"), None);
+}
+
+#[test]
 fn units_a_template_does_not_show_cost_the_search_no_layout() {
     // In the workforce example, the search grows a fitting candidate by figures the brief
     // already states elsewhere: the template does not show them, so the candidate's source

@@ -36,6 +36,8 @@ pub struct Layouts<'a> {
     pub lay: Box<dyn Fn(Brief, String, Spacing) -> Result<Attempt, Vec<Diagnostic>> + 'a>,
     /// The editorial findings of a laid-out candidate.
     pub findings: Box<dyn Fn(&Attempt) -> Vec<editorial::Finding> + 'a>,
+    /// Lays out a probe's source: its markers (as `Laid::markers`) and its page height.
+    pub probe: Box<dyn Fn(String) -> Option<(Vec<(String, f64)>, f64)> + 'a>,
     /// The spec, for the message when nothing fits.
     pub spec_path: std::path::PathBuf,
 }
@@ -329,6 +331,17 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 if a.laid.pages() == limit && need > 1.5 * model.most(k, limit) + 10.0 {
                     break;
                 }
+                // Else the unit laid out alone (`probe`), where it stands alone in the
+                // source: needing more than the most room it could find, it cannot fit. A
+                // probe costs a few milliseconds; a layout of the brief, ten or more.
+                if a.laid.pages() == limit {
+                    let (brief, source) = render(k + 1)?;
+                    let need = super::probe::need(&a.source, &source, &ranking[k].key(), &lay.probe);
+                    keep_sized(k + 1, brief, source);
+                    if need.is_some_and(|h| h > model.most(k, limit)) {
+                        break;
+                    }
+                }
                 more = 1;
             }
             // Then one unit more if the room left holds it by the source's growth (a unit's
@@ -397,7 +410,7 @@ impl Sizes {
 }
 
 /// How much a whole source counts, as `weights` counts it.
-fn weighted(source: &str) -> usize {
+pub(super) fn weighted(source: &str) -> usize {
     weights(source).last().copied().unwrap_or(0)
 }
 

@@ -7,6 +7,7 @@
 //! units, so they are never dropped.
 
 pub mod fit;
+pub mod probe;
 
 use crate::select::Brief;
 use crate::audience::{Audience, Per, Take};

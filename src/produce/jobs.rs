@@ -51,6 +51,8 @@ pub struct Record {
     /// How many layouts the page-budget search made, and the pages they had in all.
     pub layouts: usize,
     pub pages_laid: usize,
+    /// Units laid out alone to rule them out (`budget::probe`), not counted in `layouts`.
+    pub probes: usize,
     /// What the page budget left out.
     pub dropped: Vec<crate::budget::Unit>,
     /// Editorial findings (see `editorial`): what a reader would correct.
@@ -60,7 +62,7 @@ pub struct Record {
 
 impl Record {
     fn failed(spec: &Path, errors: &[Diagnostic]) -> Record {
-        Record { spec: spec.to_path_buf(), status: Status::Failed, outputs: Vec::new(), pages: None, milliseconds: 0, layouts: 0, pages_laid: 0, dropped: Vec::new(), warnings: Vec::new(), errors: errors.to_vec() }
+        Record { spec: spec.to_path_buf(), status: Status::Failed, outputs: Vec::new(), pages: None, milliseconds: 0, layouts: 0, pages_laid: 0, probes: 0, dropped: Vec::new(), warnings: Vec::new(), errors: errors.to_vec() }
     }
 
     fn skipped(spec: &Path, entry: &manifest::Entry, millis: u128) -> Record {
@@ -72,6 +74,7 @@ impl Record {
             milliseconds: millis,
             layouts: 0,
             pages_laid: 0,
+            probes: 0,
             dropped: Vec::new(),
             warnings: Vec::new(),
             errors: Vec::new(),
@@ -87,6 +90,7 @@ impl Record {
             milliseconds: built.millis,
             layouts: built.layouts,
             pages_laid: built.pages_laid,
+            probes: built.probes,
             dropped: built.dropped.clone(),
             warnings: built.findings.clone(),
             errors: Vec::new(),

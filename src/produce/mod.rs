@@ -100,6 +100,8 @@ pub struct Built {
     pub findings: Vec<editorial::Finding>,
     /// How many candidate layouts the page-budget search made, and their pages in all.
     pub layouts: usize,
+    /// How many units it laid out alone (`budget::probe`), besides.
+    pub probes: usize,
     pub pages_laid: usize,
     pub millis: u128,
 }
@@ -149,6 +151,7 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
     // What the search costs: how many candidates it laid out, and their pages in all.
     let (laid_out, pages_laid) = (std::cell::Cell::new(0usize), std::cell::Cell::new(0usize));
     let drafts = typeset::Drafts::default();
+    let (probes, probed) = (typeset::Drafts::default(), std::cell::Cell::new(0usize));
     let layouts = Layouts {
         source: Box::new(|brief: &mut Brief| typst_source(ctx, brief)),
         lay: Box::new(|brief: Brief, source: String, spacing: fit::Spacing| {
@@ -159,6 +162,11 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
             Ok(Attempt { brief, source, laid })
         }),
         findings: Box::new(|a: &Attempt| review(ctx, a)),
+        probe: Box::new(|source: String| {
+            let laid = layout(ctx, &probes, &full, spec, source, fit::Spacing::Usual).ok()?;
+            probed.set(probed.get() + 1);
+            Some((laid.markers(), laid.page_height()))
+        }),
         spec_path: spec.path.clone(),
     };
     let result = fit::fit(&full, audience, &layouts);
@@ -187,6 +195,7 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
             dropped,
             findings,
             layouts: laid_out.get(),
+            probes: probed.get(),
             pages_laid: pages_laid.get(),
             millis: start.elapsed().as_millis(),
         })
