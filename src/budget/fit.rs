@@ -387,7 +387,7 @@ impl Sizes {
     fn of(source: &str, ranking: &[Unit], shown: usize) -> Sizes {
         let weights = weights(source);
         let mut at: Vec<(usize, &str)> = Vec::new();
-        let open = "#metadata(\"u:";
+        let open = super::MARKER_OPEN;
         let mut from = 0;
         while let Some(i) = source[from..].find(open) {
             let start = from + i;
@@ -660,7 +660,7 @@ pub fn with_breaks(source: String, breaks: &[Break]) -> String {
     for b in breaks {
         let place = match b {
             Break::Unit(key) => {
-                let marker = format!("#metadata({})", crate::render::escape::typst_string(&format!("u:{key}")));
+                let marker = super::marker(key);
                 lines.iter().position(|l| l.contains(&marker))
             }
             Break::Line(l) => Some(*l).filter(|l| *l < lines.len()),
@@ -676,7 +676,7 @@ pub fn with_breaks(source: String, breaks: &[Break]) -> String {
     for (i, line) in lines.iter().enumerate() {
         if at.contains(&i) {
             // The marker tells the editorial check the page ends early on purpose.
-            out.push_str("#pagebreak(weak: true)\n#metadata(\"u:moved\")\n");
+            out.push_str(&format!("#pagebreak(weak: true)\n{}\n", super::marker("moved")));
         }
         out.push_str(line);
         out.push('\n');

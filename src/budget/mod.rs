@@ -27,6 +27,15 @@ pub enum Unit {
     References,
 }
 
+/// The marker a template sets where the part of the brief with `key` starts (`m.u(key)`
+/// in the templates: `#metadata("u:<key>")`), as it reads in the generated source.
+pub fn marker(key: &str) -> String {
+    format!("#metadata({})", crate::render::escape::typst_string(&format!("u:{key}")))
+}
+
+/// How every marker starts in the generated source (keys are plain ids: nothing escaped).
+pub const MARKER_OPEN: &str = "#metadata(\"u:";
+
 impl Unit {
     /// The key templates mark a unit's place with (`#metadata("u:<key>")`), so the build
     /// can measure how much room each unit takes.

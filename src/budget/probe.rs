@@ -32,7 +32,7 @@ pub fn need(without: &str, with: &str, key: &str, lay: &dyn Fn(String) -> Option
     if grew + 10.0 < parts {
         return None;
     }
-    let m = |k: &str| format!("\n#metadata(\"u:probe:{k}\")\n");
+    let m = |k: &str| format!("\n{}\n", super::marker(&format!("probe:{k}")));
     let source = format!("{preamble}#block(height: 1pt){}{unit}{}{after}{}{before}{}#block(height: 1pt)\n", m("a"), m("b"), m("c"), m("d"));
     let (markers, page) = lay(source)?;
     let y = |k: &str| markers.iter().find(|(m, _)| *m == format!("probe:{k}")).map(|(_, y)| *y);
@@ -46,8 +46,7 @@ pub fn need(without: &str, with: &str, key: &str, lay: &dyn Fn(String) -> Option
 /// The set-up statements before unit `key` (imports, show and set rules, definitions at the
 /// top level) and the unit's own source, where it stands whole at the top level.
 pub fn segment(source: &str, key: &str) -> Option<(String, String)> {
-    let marker = format!("#metadata({})", crate::render::escape::typst_string(&format!("u:{key}")));
-    let at = source.find(&marker)?;
+    let at = source.find(&super::marker(key))?;
     let root = typst::syntax::parse(source);
     let children: Vec<(usize, &SyntaxNode)> = root
         .children()
@@ -84,7 +83,7 @@ pub fn segment(source: &str, key: &str) -> Option<(String, String)> {
         _ => return None,
     };
     let unit = &source[from..to];
-    if unit.matches("#metadata(\"u:").count() != 1 {
+    if unit.matches(super::MARKER_OPEN).count() != 1 {
         return None;
     }
     let mut preamble = String::new();
