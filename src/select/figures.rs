@@ -54,12 +54,15 @@ pub(super) fn figure_phrase(f: &model::Figure) -> String {
 }
 
 /// The measure without a leading repeat of the unit ("peer workers in X" after "90 peer
-/// workers" becomes "in X"); the whole measure when nothing would be left.
+/// workers" becomes "in X"), in the singular or the plural whichever the unit is written
+/// in ("peer support workers in X" after "1 peer support worker"); the whole measure when
+/// nothing would be left.
 pub(super) fn detail(measure: &str, unit: &str) -> String {
     let lower = measure.to_lowercase();
     let unit = unit.to_lowercase();
     let singular = unit.strip_suffix('s').unwrap_or(&unit).to_string();
-    for u in [unit.as_str(), singular.as_str()] {
+    let plural = format!("{singular}s");
+    for u in [plural.as_str(), unit.as_str(), singular.as_str()] {
         if !u.is_empty() && lower.starts_with(u) && lower[u.len()..].starts_with([' ', ',']) {
             let rest = measure[u.len()..].trim_start_matches([' ', ',']).trim();
             if rest.split_whitespace().count() >= 2 {
@@ -194,5 +197,14 @@ mod tests {
         assert_eq!(format_number(71.0), "71");
         assert_eq!(format_number(1234567.0), "1,234,567");
         assert_eq!(format_number(2.5), "2.5");
+    }
+
+    #[test]
+    fn a_measure_that_repeats_the_unit_loses_it() {
+        assert_eq!(detail("peer workers in the Copenhagen region", "peer workers"), "in the Copenhagen region");
+        // A unit written in the singular (for a value of 1) and a measure in the plural.
+        assert_eq!(detail("peer support workers in a Genio pilot, the starting point", "peer support worker"), "in a Genio pilot, the starting point");
+        assert_eq!(detail("recovery education centres across Ireland", "centres"), "recovery education centres across Ireland");
+        assert_eq!(detail("health boards", "health boards"), "health boards");
     }
 }
