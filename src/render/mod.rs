@@ -108,6 +108,13 @@ impl Renderer {
         });
         env.add_function("notes", |state: &mut State| -> Vec<Value> { state.get_or_insert_extension(Notes::default()).0.clone() });
         env.add_test("contains", |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item)));
+        // `f is stated_in(texts)`: one of the texts gives figure `f` (`select::stated`).
+        env.add_test("stated_in", |figure: Value, texts: Value| -> bool {
+            let (Ok(value), Ok(unit)) = (figure.get_attr("value"), figure.get_attr("unit")) else { return false };
+            let value = f64::try_from(value).unwrap_or(f64::NAN);
+            let unit = unit.as_str().unwrap_or("").to_string();
+            texts.try_iter().is_ok_and(|mut it| it.any(|t| t.as_str().is_some_and(|t| crate::select::stated(t, value, &unit))))
+        });
         Ok(Renderer { env, templates: templates.clone() })
     }
 

@@ -96,6 +96,31 @@ pub(super) fn states(text: &str, f: &model::Figure) -> bool {
         .any(|t| t == digits || word.is_some_and(|w| t == w))
 }
 
+/// Whether `text` states a figure of `value` counting `unit` in digits: the number, then
+/// within four words a word of the unit ("from 5 to 70 roles" states 70 lived experience
+/// roles, "over 50 peer support paid staff" 50 peer supporters; "Band 7 Peer Lead" does not
+/// state 7 health boards), or a percent sign right after it for a percentage. A template uses it (`is stated_in(texts)`) to leave out
+/// of a strip of key figures one its text already gives.
+pub fn stated(text: &str, value: f64, unit: &str) -> bool {
+    let digits = if value.fract() == 0.0 { format!("{}", value as i64) } else { format!("{value}") };
+    // The unit's words (of four letters or more), singular.
+    let stem = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase().trim_end_matches('s').to_string();
+    let names: Vec<String> = unit.split_whitespace().map(stem).filter(|w| w.chars().count() >= 4).collect();
+    let plain = text.replace(',', "");
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let w = w.trim_start_matches(|c: char| !c.is_ascii_digit());
+        let Some(rest) = w.strip_prefix(digits.as_str()) else { return false };
+        if rest.starts_with(|c: char| c.is_ascii_digit() || c == '.' && rest.len() > 1) {
+            return false;
+        }
+        if unit == "%" {
+            return rest.starts_with('%');
+        }
+        words[i + 1..].iter().take(4).any(|n| names.contains(&stem(n)))
+    })
+}
+
 /// Two records of one fact (the report states some figures twice, in different words):
 /// the same place, value and date, counting the same kind of thing.
 fn same_fact(a: &FigureView, b: &FigureView) -> bool {
@@ -197,6 +222,17 @@ mod tests {
         assert_eq!(format_number(71.0), "71");
         assert_eq!(format_number(1234567.0), "1,234,567");
         assert_eq!(format_number(2.5), "2.5");
+    }
+
+    #[test]
+    fn a_figure_is_stated_by_its_number_with_its_unit() {
+        assert!(stated("They now have over 50 staff, with a 71% retention after three years.", 71.0, "%"));
+        assert!(stated("grew its peer workforce from 5 to 70 roles with no external funding", 70.0, "lived experience roles"));
+        assert!(!stated("funding for a Band 7 Peer Lead to develop a business case", 7.0, "health boards"));
+        assert!(stated("They now have over 50 peer support paid staff members", 50.0, "peer supporters"));
+        assert!(!stated("a 71-page report; 710 roles", 71.0, "%"));
+        assert!(!stated("over 5,000 peer workers", 5.0, "peer workers"));
+        assert!(stated("over 5,000 peer workers", 5000.0, "peer workers"));
     }
 
     #[test]

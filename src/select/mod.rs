@@ -9,7 +9,7 @@ mod figures;
 mod views;
 mod words;
 
-pub use figures::format_number;
+pub use figures::{format_number, stated};
 pub use views::*;
 pub use words::{first_sentence, glossary_for, number_word};
 
