@@ -212,3 +212,20 @@ fn a_profile_overrides_the_project_and_a_wrong_one_is_named() {
     let o = run_in(p.path(), &["build"]);
     assert!(stderr(&o).contains("briefgen.yaml:2:"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_template_that_prints_the_glossary_only_through_a_macro_gets_it() {
+    // The build renders a candidate once and renders it again with its glossary only when
+    // the template looked the glossary up: a look-up inside an imported macro counts.
+    let p = project(&Path::new(ROOT).join("data"), "templates: look\n");
+    write(&p.path().join("look/_words.typ.j2"), "{% macro words() %}{% for t in glossary %}Glossed: {{ t.term }}. {% endfor %}{% endmacro %}\n");
+    write(
+        &p.path().join("look/audiences/funder/brief.typ.j2"),
+        "{% extends \"builtin/audiences/funder/brief.typ.j2\" %}\n{% import \"_words.typ.j2\" as w %}\n{% block summary %}{{ super() }} {{ w.words() }}{% endblock %}\n",
+    );
+    ok(&run_in(p.path(), &["build", "--emit-source", "briefs/funder.yaml", "briefs/minister.yaml"]));
+    let funder = read(&p.path().join("out/funder.typ"));
+    assert!(funder.contains("Glossed: "), "{funder}");
+    // The built-in templates of these two print no glossary.
+    assert!(!read(&p.path().join("out/minister.typ")).contains("Glossed: "));
+}

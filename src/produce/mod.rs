@@ -110,9 +110,11 @@ pub struct Built {
 /// rendered once without a glossary, the source shows what that is (footnotes aside).
 fn typst_source(ctx: &Context, brief: &mut Brief) -> Result<String, Vec<Diagnostic>> {
     brief.glossary.clear();
-    let bare = ctx.renderer.typst(brief).map_err(|e| vec![e])?;
+    let (bare, read) = ctx.renderer.typst_watching(brief, "glossary").map_err(|e| vec![e])?;
     brief.glossary = select::glossary_for(&crate::render::escape::typst_prose(&bare), &ctx.data.glossary);
-    if brief.glossary.is_empty() {
+    // A template that never looked the glossary up prints the same with it (most
+    // audiences' do not print one); rendering again would cost as much as the first time.
+    if brief.glossary.is_empty() || !read {
         return Ok(bare);
     }
     ctx.renderer.typst(brief).map_err(|e| vec![e])

@@ -8,7 +8,9 @@ pub mod trace;
 
 use crate::diagnostic::Diagnostic;
 use crate::select::Brief;
-use minijinja::value::{Serde, Value};
+use minijinja::value::{Enumerator, Object, Serde, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
 use crate::audience::Audience;
 use crate::data::Dataset;
@@ -21,6 +23,32 @@ const DOCX: &str = "docx";
 /// The notes of one render, in number order (`note`, `notes`).
 #[derive(Default)]
 struct Notes(Vec<Value>);
+
+/// A brief as a template's context, noting whether the template looks up one field (by
+/// name, or by going over every field).
+#[derive(Debug)]
+struct Watched {
+    brief: Value,
+    field: &'static str,
+    read: AtomicBool,
+}
+
+impl Object for Watched {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        if key.as_str() == Some(self.field) {
+            self.read.store(true, Ordering::Relaxed);
+        }
+        self.brief.get_item(key).ok().filter(|v| !v.is_undefined())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        self.read.store(true, Ordering::Relaxed);
+        match self.brief.try_iter() {
+            Ok(keys) => Enumerator::Values(keys.collect()),
+            Err(_) => Enumerator::Empty,
+        }
+    }
+}
 
 /// One template environment, shared by every brief (and every worker thread).
 pub struct Renderer {
@@ -152,8 +180,17 @@ impl Renderer {
     }
 
     fn render(&self, name: &str, brief: &Brief) -> Result<String, Diagnostic> {
+        // No field is named "": nothing is watched.
+        self.render_watching(name, brief, "").map(|(text, _)| text)
+    }
+
+    /// Renders `name` for the brief, and says whether the template (or anything it
+    /// imports, includes or calls) looked up the brief's field `field`.
+    fn render_watching(&self, name: &str, brief: &Brief, field: &'static str) -> Result<(String, bool), Diagnostic> {
         let template = self.env.get_template(name).map_err(|e| self.diagnostic(&e))?;
-        template.render(Value::from(Serde(brief))).map_err(|e| self.diagnostic(&e))
+        let watched = Arc::new(Watched { brief: Value::from(Serde(brief)), field, read: AtomicBool::new(false) });
+        let text = template.render(Value::from_dyn_object(watched.clone())).map_err(|e| self.diagnostic(&e))?;
+        Ok((text, watched.read.load(Ordering::Relaxed)))
     }
 
     /// Typst source for one chart on a page of its own (rendered to PNG for the DOCX).
@@ -165,6 +202,12 @@ impl Renderer {
     /// Typst source for the brief's audience.
     pub fn typst(&self, brief: &Brief) -> Result<String, Diagnostic> {
         self.render(&format!("audiences/{}/brief.typ.j2", brief.meta.audience), brief)
+    }
+
+    /// Typst source for the brief's audience, and whether the template read the brief's
+    /// field `field`: if it did not, the source is the same whatever that field holds.
+    pub fn typst_watching(&self, brief: &Brief, field: &'static str) -> Result<(String, bool), Diagnostic> {
+        self.render_watching(&format!("audiences/{}/brief.typ.j2", brief.meta.audience), brief, field)
     }
 
     /// DOCX block markup for the brief's audience, parsed.
