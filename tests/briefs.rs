@@ -250,6 +250,17 @@ fn docx_has_word_structures() {
     ok(&run(&["build", "briefs/funder-all-workforce.yaml", "--out", path_str(out2.path())]));
     let doc = docx_part(&out2.path().join("funder-all-workforce.docx"), "word/document.xml");
     assert!(doc.contains(r#"descr="Bar chart of peer workers, Copenhagen region"#), "chart alt text");
+    // The picture itself: a PNG any decoder reads, two pixels per point of the text width,
+    // with the bars drawn (not a blank page).
+    let file = std::fs::File::open(out2.path().join("funder-all-workforce.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let name = zip.file_names().find(|n| n.starts_with("word/media/") && n.ends_with(".png")).expect("a PNG picture").to_string();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(&name).unwrap(), &mut bytes).unwrap();
+    let chart = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).expect("the chart decodes").to_rgb8();
+    assert!(chart.width() >= 800 && chart.height() >= 100, "{}x{}", chart.width(), chart.height());
+    let inked = chart.pixels().filter(|p| p.0.iter().any(|c| *c < 200)).count();
+    assert!(inked * 50 > (chart.width() * chart.height()) as usize, "only {inked} pixels drawn");
 }
 
 /// What the PDF shows around the text reaches the DOCX: the running footer with page
