@@ -89,6 +89,39 @@ fn no_passage_is_printed_twice_in_a_brief() {
 }
 
 #[test]
+fn key_figures_never_state_one_fact_twice() {
+    // The report states some figures twice in different words ("eight recovery colleges
+    // and education services" in Ireland's context, "eight centres across Ireland" under
+    // its services): a strip of key figures shows such a fact once, and a tile does not
+    // name its unit twice ("8 centres" / "recovery education centres across Ireland").
+    let data = dataset();
+    let dir = tempfile::tempdir().unwrap();
+    for c in data.country_ids() {
+        let spec = write_spec(dir.path(), &c, &format!("audience: minister\ncountries: [{c}]\nthemes: all\n"));
+        ok(&run(&["build", &spec, "--out", path_str(dir.path()), "--emit-source"]));
+        let typ = std::fs::read_to_string(dir.path().join(format!("{c}.typ"))).unwrap();
+        let tiles: Vec<(&str, &str, &str)> = typ
+            .split("#metadata(\"u:figure:")
+            .skip(1)
+            .map(|t| {
+                let cells: Vec<&str> = t.split_once("\")").unwrap().1.splitn(3, "], [").collect();
+                (cells[0], cells[1], cells[2].split("#super[").next().unwrap())
+            })
+            .collect();
+        assert!(!tiles.is_empty(), "{c}: no key figures; has the unit marker changed?");
+        let mut numbers: Vec<&str> = tiles.iter().map(|t| t.0).collect();
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), tiles.len(), "{c}: one number in two tiles: {tiles:?}");
+        for (number, unit, detail) in &tiles {
+            let head = unit.split_whitespace().last().unwrap_or_default().trim_end_matches('s').to_lowercase();
+            let named = detail.to_lowercase().split(|ch: char| !ch.is_alphanumeric()).any(|w| !head.is_empty() && w.trim_end_matches('s') == head);
+            assert!(!named, "{c}: the tile {number} {unit} names its unit again in: {detail}");
+        }
+    }
+}
+
+#[test]
 fn a_row_of_the_countries_compared_never_repeats_a_key_message() {
     // Wales's key message on funding is also tagged with vulnerability: the table shows it
     // once and points to it from the other cell.

@@ -73,6 +73,21 @@ pub(super) fn detail(measure: &str, unit: &str) -> String {
     measure.to_string()
 }
 
+/// Whether the measure, once it has lost a leading unit (`detail`), still names the unit
+/// itself as a word of its own ("recovery education centres across Ireland" for 8
+/// centres; not "10-year plan" for 10 years): then the number is printed alone before it,
+/// not "8 centres" / "recovery education centres...".
+pub(super) fn names_unit(detail: &str, unit: &str) -> bool {
+    let words = |s: &str| s.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '’' || c == '\'')).filter(|w| !w.is_empty()).map(str::to_lowercase).collect::<Vec<_>>();
+    let text = words(detail);
+    let unit = words(unit);
+    let Some(last) = unit.last() else { return false };
+    let singular = last.strip_suffix('s').unwrap_or(last);
+    let plural = format!("{singular}s");
+    let forms = [last.as_str(), singular, plural.as_str()];
+    text.windows(unit.len()).any(|w| w[..unit.len() - 1] == unit[..unit.len() - 1] && forms.contains(&w[unit.len() - 1].as_str()))
+}
+
 /// A unit as printed after its number: "1 health board", "7 health boards".
 pub(super) fn unit_for(value: f64, unit: &str) -> String {
     if value == 1.0
@@ -122,10 +137,23 @@ pub fn stated(text: &str, value: f64, unit: &str) -> bool {
 }
 
 /// Two records of one fact (the report states some figures twice, in different words):
-/// the same place, value and date, counting the same kind of thing.
+/// the same place, value and date, counting the same kind of thing, or described with
+/// two or more of the same longer words besides the place's name ("8 recovery colleges
+/// and education services in Ireland today" and "8 centres": "recovery education centres
+/// across Ireland supporting service users and staff").
 fn same_fact(a: &FigureView, b: &FigureView) -> bool {
     let head = |u: &str| u.split_whitespace().last().map(|w| w.trim_end_matches('s').to_lowercase()).unwrap_or_default();
-    a.country == b.country && a.value == b.value && a.when == b.when && head(&a.unit) == head(&b.unit)
+    let words = |f: &FigureView| -> std::collections::BTreeSet<String> {
+        let place = format!("{} {}", f.place, f.country_name).to_lowercase();
+        let place: Vec<&str> = place.split(|c: char| !c.is_alphanumeric()).collect();
+        format!("{} {}", f.unit, f.measure)
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 5 && !place.contains(w))
+            .map(|w| w.trim_end_matches('s').to_string())
+            .collect()
+    };
+    a.country == b.country && a.value == b.value && a.when == b.when && (head(&a.unit) == head(&b.unit) || words(a).intersection(&words(b)).count() >= 2)
 }
 
 /// Keeps the first record of each fact; it joins the series of a dropped record, so a
@@ -242,5 +270,17 @@ mod tests {
         assert_eq!(detail("peer support workers in a Genio pilot, the starting point", "peer support worker"), "in a Genio pilot, the starting point");
         assert_eq!(detail("recovery education centres across Ireland", "centres"), "recovery education centres across Ireland");
         assert_eq!(detail("health boards", "health boards"), "health boards");
+    }
+
+    #[test]
+    fn a_measure_that_names_its_unit_mid_phrase_is_told() {
+        assert!(names_unit("recovery education centres across Ireland", "centres"));
+        assert!(names_unit("national target for recruiting peer support workers", "peer support workers"));
+        assert!(names_unit("autonomous health boards in Wales", "health board"));
+        assert!(names_unit("health boards", "health boards"));
+        assert!(!names_unit("length of the national mental health plan (“10-year national mental health plan”)", "years"));
+        assert!(!names_unit("in the Copenhagen region", "peer workers"));
+        assert!(!names_unit("support workers in a pilot", "peer support workers"));
+        assert!(!names_unit("retention rate of peer support staff", "%"));
     }
 }

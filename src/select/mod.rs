@@ -17,7 +17,7 @@ use crate::data::model::{self, Country};
 use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
-use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, states, unit_for};
+use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, names_unit, states, unit_for};
 use words::{join_names, lower_first, mentions};
 
 /// Builds the brief's content from a checked spec and dataset.
@@ -88,6 +88,7 @@ impl Selector<'_> {
             unit: unit_for(f.value, &f.unit),
             measure: f.measure.clone(),
             detail: detail(&f.measure, &f.unit),
+            names_unit: names_unit(&detail(&f.measure, &f.unit), &f.unit),
             when: f.when.clone(),
             place: f.place.clone(),
             location: {

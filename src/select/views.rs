@@ -188,6 +188,9 @@ pub struct FigureView {
     /// The measure without a leading repeat of the unit, for printing right after the
     /// number and unit ("65 recommendations" / "made by the Royal Commission").
     pub detail: String,
+    /// The detail names the unit itself, mid-phrase: the number goes before it alone
+    /// ("8" / "recovery education centres across Ireland", not "8 centres" / ...).
+    pub names_unit: bool,
     pub when: Option<String>,
     pub place: String,
     /// Where and when, leaving out a place the measure already names: "Wales, 2024".
