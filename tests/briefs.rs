@@ -322,6 +322,12 @@ fn docx_carries_the_pdfs_furniture() {
     assert!(minister.matches(r#"<w:pStyle w:val="KeyFigure" />"#).count() >= 2, "key figures as a table row");
     assert!(minister.contains(r#"<w:pStyle w:val="Quote" /><w:keepNext /><w:keepLines />"#), "quote kept with its attribution");
     assert!(minister.contains(r#"<w:pStyle w:val="Heading2" /><w:keepNext /><w:keepLines />"#), "headings kept with what follows");
+    let paras: Vec<&str> = minister.split("</w:p>").collect();
+    let insights: Vec<usize> = (1..paras.len()).filter(|i| paras[*i].contains("From the report")).collect();
+    assert!(!insights.is_empty(), "no option names its insight");
+    for i in insights {
+        assert!(paras[i - 1].contains("<w:keepNext />"), "an option's last paragraph leaves its insight line: {}", xml_text(paras[i - 1]));
+    }
 
     let funder = part("funder-all-workforce", "word/document.xml");
     let charts = funder.matches("descr=\"Bar chart").count();

@@ -321,8 +321,9 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &crate::templates::Templates
     let mut figures = 0;
     let mut quotes = 0;
     let mut after_heading = false;
-    for block in blocks {
+    for (i, block) in blocks.iter().enumerate() {
         let heading = matches!(block, Block::Text(Kind::Heading(_) | Kind::Title, _));
+        let small_next = matches!(blocks.get(i + 1), Some(Block::Text(Kind::Small, _)));
         docx = match block {
             Block::Text(kind, spans) => {
                 let (style_id, bold) = match kind {
@@ -361,11 +362,13 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &crate::templates::Templates
                     let (borders, shading) = box_props(QUOTE_ALT, QUOTE_PAD.0, QUOTE_PAD.1, Some((&accent, QUOTE_RULE)));
                     p.property = std::mem::take(&mut p.property).set_borders(borders).shading(shading);
                 }
-                // Headings stay with what follows, and so do a heading's place line and a
-                // quote's words with their attribution (the PDF's sticky and unbreakable blocks).
+                // Headings stay with what follows, and so do a heading's place line, a
+                // quote's words with their attribution and a paragraph with the small line
+                // under it (an option's insight) (the PDF's sticky and unbreakable blocks).
                 match kind {
                     Kind::Heading(_) | Kind::Title | Kind::Quote => p = p.keep_next(true).keep_lines(true),
                     Kind::Small if after_heading => p = p.keep_next(true),
+                    Kind::Para | Kind::Bullet if small_next => p = p.keep_next(true),
                     Kind::Attribution => p = p.keep_lines(true),
                     _ => {}
                 }
