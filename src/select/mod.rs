@@ -11,7 +11,7 @@ mod words;
 
 pub use figures::{format_number, stated};
 pub use views::*;
-pub use words::{first_sentence, glossary_for, number_word};
+pub use words::{first_sentence, gist, glossary_for, number_word};
 
 use crate::data::model::{self, Country};
 use crate::audience::Audience;
@@ -129,6 +129,7 @@ impl Selector<'_> {
                     lead: lead.cloned(),
                     text: text.to_string(),
                     first_sentence: first_sentence(text),
+                    gist: gist(text),
                     themes: themes.to_vec(),
                     tags: tags.to_vec(),
                     country: c.id.clone(),

@@ -19,6 +19,18 @@ pub fn first_sentence(text: &str) -> String {
     text.to_string()
 }
 
+/// What a brief that prints one sentence of a passage prints: its first sentence, and the
+/// next one too when the first is a heading of a few words ("Build and diversify
+/// capacity.", "Structural fragility remains an ongoing risk."), which says too little alone.
+pub fn gist(text: &str) -> String {
+    let first = first_sentence(text);
+    let rest = text[first.len()..].trim_start();
+    if first.split_whitespace().count() > 6 || rest.is_empty() {
+        return first;
+    }
+    format!("{first} {}", first_sentence(rest))
+}
+
 pub(super) fn join_names(names: &[String]) -> String {
     match names {
         [] => String::new(),
@@ -91,5 +103,12 @@ mod tests {
         assert_eq!(first_sentence("Since 2020, Wales has grown. Milestones such as X."), "Since 2020, Wales has grown.");
         assert_eq!(first_sentence("Roles (e.g. Band 7 and 8A) grew. Then more."), "Roles (e.g. Band 7 and 8A) grew.");
         assert_eq!(first_sentence("No full stop here"), "No full stop here");
+    }
+
+    #[test]
+    fn a_gist_goes_on_past_a_heading_of_a_few_words() {
+        assert_eq!(gist("Build and diversify capacity. Sustained investment helps. More."), "Build and diversify capacity. Sustained investment helps.");
+        assert_eq!(gist("Since 2020, Wales has grown its peer workforce. Milestones such as X."), "Since 2020, Wales has grown its peer workforce.");
+        assert_eq!(gist("Culture matters."), "Culture matters.");
     }
 }
