@@ -17,7 +17,8 @@ Then the page-budget fitting (issue 14), each row beside its target:
      each chapter's lists repeated, the copies' texts shuffled), as whole processes and as
      the brief's own build time from --json (without loading the dataset);
   9. byte-identical outputs from two builds.
-Each timing is the median of several runs. This is a benchmark, not a test: it prints
+Each timing is the median of several runs; what a row compares is timed in turn, one run of
+each a round (`medians_in_turn`), so that a drift in the machine's speed falls on both. This is a benchmark, not a test: it prints
 numbers and the targets next to them; it fails only if something cannot run.
 """
 
@@ -58,6 +59,20 @@ def median_ms(fn, runs=RUNS):
         fn()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
+
+
+def medians_in_turn(fns, runs=RUNS):
+    """Times each of `fns` (name -> function) once a round, in turn, for `runs` rounds, and
+    returns each one's median: on a machine whose speed drifts, a ratio of two medians taken
+    one after the other (five of one, then five of the other) carries the drift, and runs
+    taken in turn share it."""
+    times = {k: [] for k in fns}
+    for _ in range(runs):
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[k].append((time.perf_counter() - t) * 1000)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def setup():
@@ -163,11 +178,13 @@ def bench(name, specs, typst, work: Path):
     n = len(specs)
     out = work / "out"
     row = {"set": name, "briefs": n}
-    row["briefgen_j1"] = median_ms(lambda: briefgen(specs, out, 1))
-    row["briefgen_j2"] = median_ms(lambda: briefgen(specs, out, 2))
     root, files = typst_workdir(specs, work)
-    row["typst_p1"] = median_ms(lambda: typst_cli(typst, root, files, 1))
-    row["typst_p2"] = median_ms(lambda: typst_cli(typst, root, files, 2))
+    row.update(medians_in_turn({
+        "briefgen_j1": lambda: briefgen(specs, out, 1),
+        "briefgen_j2": lambda: briefgen(specs, out, 2),
+        "typst_p1": lambda: typst_cli(typst, root, files, 1),
+        "typst_p2": lambda: typst_cli(typst, root, files, 2),
+    }))
     mds = pandoc_inputs(specs, work)
     row["pandoc_p2"] = median_ms(lambda: pandoc(mds, 2)) if mds else None
     briefgen(specs, out, 2)  # warm the manifest
@@ -226,7 +243,8 @@ def fitting(typst, tmp: Path):
     for spec, typ in zip(alls, files):
         one = lambda: briefgen([spec], work / "one", 1)
         cli = lambda: quiet([str(typst), "compile", "--root", str(root), "--font-path", str(root / "fonts"), "--ignore-system-fonts", str(typ), str(typ.with_suffix(".pdf"))])
-        b, t = median_ms(one), median_ms(cli)
+        m = medians_in_turn({"briefgen": one, "cli": cli})
+        b, t = m["briefgen"], m["cli"]
         rows.append((f"{spec.stem} at -j1: briefgen / Typst CLI once", f"{b:.0f} / {t:.0f} ms = {b / t:.2f}", "at most 1.5"))
     # 7. Layouts and pages laid per brief.
     recs = records(matrix + alls, work / "json")
@@ -244,21 +262,19 @@ def fitting(typst, tmp: Path):
     def brief_ms(spec, data=None):
         # The brief's own build time as --json reports it: without starting the process and
         # loading the dataset, which grow with the dataset whatever the fitting does.
-        times = []
-        for _ in range(RUNS):
-            cmd = [str(BIN), "build", "--force", "--json", "--jobs", "1", "--out", str(work / "one-json"), str(spec)]
-            if data:
-                cmd += ["--data", str(data)]
-            r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
-            times.append(json.loads(r.stdout)[0]["milliseconds"])
-        return statistics.median(times)
+        cmd = [str(BIN), "build", "--force", "--json", "--jobs", "1", "--out", str(work / "one-json"), str(spec)]
+        if data:
+            cmd += ["--data", str(data)]
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
+        return json.loads(r.stdout)[0]["milliseconds"]
     for spec in alls:
-        real = median_ms(lambda: briefgen([spec], work / "real", 1))
         def scaled():
             quiet([str(BIN), "build", "--force", "--jobs", "1", "--out", str(work / "x20"), "--data", str(big), str(spec)], cwd=ROOT)
-        x20 = median_ms(scaled)
+        m = medians_in_turn({"real": lambda: briefgen([spec], work / "real", 1), "x20": scaled})
+        real, x20 = m["real"], m["x20"]
         rows.append((f"{spec.stem}, 20 x dataset / real, whole process", f"{x20:.0f} / {real:.0f} ms = {x20 / real:.2f}", "at most 1.3"))
-        b20, b1 = brief_ms(spec, big), brief_ms(spec)
+        pairs = [(brief_ms(spec, big), brief_ms(spec)) for _ in range(RUNS)]
+        b20, b1 = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
         rows.append((f"{spec.stem}, 20 x dataset / real, the brief alone (--json)", f"{b20:.0f} / {b1:.0f} ms = {b20 / b1:.2f}", "(at most 1.3)"))
     # 9. Byte-identical outputs.
     briefgen(matrix + alls, work / "det-a", 2)
