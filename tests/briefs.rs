@@ -5,7 +5,7 @@
 mod common;
 use briefgen::data::Dataset;
 use common::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -117,6 +117,26 @@ fn key_figures_never_state_one_fact_twice() {
             let head = unit.split_whitespace().last().unwrap_or_default().trim_end_matches('s').to_lowercase();
             let named = detail.to_lowercase().split(|ch: char| !ch.is_alphanumeric()).any(|w| !head.is_empty() && w.trim_end_matches('s') == head);
             assert!(!named, "{c}: the tile {number} {unit} names its unit again in: {detail}");
+        }
+        // The funder's table of figures: one number twice only for two things ("65
+        // recommendations" and "65 days of hearings"), not one fact in other words
+        // (England's target of 5,000 peer support workers, with its year and without).
+        let spec = write_spec(dir.path(), &format!("funder-{c}"), &format!("audience: funder\ncountries: [{c}]\nthemes: all\n"));
+        ok(&run(&["build", &spec, "--out", path_str(dir.path()), "--emit-source"]));
+        let typ = std::fs::read_to_string(dir.path().join(format!("funder-{c}.typ"))).unwrap();
+        let words = |s: &str| -> HashSet<String> { s.to_lowercase().split(|ch: char| !ch.is_alphanumeric()).filter(|w| w.len() >= 5).map(|w| w.trim_end_matches('s').to_string()).collect() };
+        let rows: Vec<(&str, HashSet<String>)> = typ
+            .split("#metadata(\"u:figure:")
+            .skip(1)
+            .filter_map(|t| {
+                let (number, rest) = t.split_once("\")").unwrap().1.split_once("], [")?;
+                Some((number, words(rest.split("#super[").next().unwrap())))
+            })
+            .collect();
+        for (i, a) in rows.iter().enumerate() {
+            for b in &rows[i + 1..] {
+                assert!(a.0 != b.0 || a.1.intersection(&b.1).count() < 3, "{c}: the funder brief gives {} twice in much the same words: {:?} / {:?}", a.0, a.1, b.1);
+            }
         }
     }
 }

@@ -140,7 +140,11 @@ pub fn stated(text: &str, value: f64, unit: &str) -> bool {
 /// the same place, value and date, counting the same kind of thing, or described with
 /// two or more of the same longer words besides the place's name ("8 recovery colleges
 /// and education services in Ireland today" and "8 centres": "recovery education centres
-/// across Ireland supporting service users and staff").
+/// across Ireland supporting service users and staff"). A record with a date and one
+/// without are one fact only when they count the same kind of thing in three or more of
+/// the same words (England's target of 5,000 peer support workers, given with its year
+/// and without); Wales's 7 health boards and the 7 that were each funded for a Band 7
+/// lead (two words shared) stay two.
 fn same_fact(a: &FigureView, b: &FigureView) -> bool {
     let head = |u: &str| u.split_whitespace().last().map(|w| w.trim_end_matches('s').to_lowercase()).unwrap_or_default();
     let words = |f: &FigureView| -> std::collections::BTreeSet<String> {
@@ -153,7 +157,9 @@ fn same_fact(a: &FigureView, b: &FigureView) -> bool {
             .map(|w| w.trim_end_matches('s').to_string())
             .collect()
     };
-    a.country == b.country && a.value == b.value && a.when == b.when && (head(&a.unit) == head(&b.unit) || words(a).intersection(&words(b)).count() >= 2)
+    let (same_kind, shared) = (head(&a.unit) == head(&b.unit), words(a).intersection(&words(b)).count());
+    let dated_once = a.when.is_none() != b.when.is_none();
+    a.country == b.country && a.value == b.value && (a.when == b.when && (same_kind || shared >= 2) || dated_once && same_kind && shared >= 3)
 }
 
 /// Keeps the first record of each fact; it joins the series of a dropped record, so a
