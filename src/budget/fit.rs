@@ -218,7 +218,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     // Units are sized on a prefix of the ranking that holds half as much again as the
     // budget (64 units, then four times as many while it does not), not on the whole
     // selection: rendering every selected unit costs more than a layout on a large
-    // dataset, and a third of one on the real all-countries funder brief (169 units, of
+    // dataset, and a third of one on the real all-countries funder brief (167 units, of
     // which 33 fit; at 1, 1.25, 1.5 and 2 times the budget the 104 briefs took the same
     // layouts, to the byte).
     let sizes = {
