@@ -176,6 +176,16 @@ fn a_unit_measured_alone_that_needs_more_than_the_room_left_takes_no_layout() {
 }
 
 #[test]
+fn a_probe_that_cannot_rule_the_unit_out_is_not_made() {
+    // The all-countries community brief's next quote is estimated at 68 pt against 144 pt
+    // of room (laid out alone it needs 74): no probe could rule it out, so none is made and
+    // a layout decides, as it did after the probe.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, built) = build_one(&context(), dir.path(), "community", "all");
+    assert_eq!((built.layouts, built.probes), (3, 0), "{} layouts, {} probes", built.layouts, built.probes);
+}
+
+#[test]
 fn a_unit_is_measured_alone_only_where_it_stands_whole_at_the_top_level() {
     use briefgen::budget::probe::segment;
     let source = "#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n#set text(size: 9pt)\n= Options\n#metadata(\"u:theme:a\")\n#option(1, [A])[Body]\n#metadata(\"u:theme:b\")\n#option(2, [B])[Body]\nA sentence after it.\n\n- #metadata(\"u:item:c\")*Lead.* Text.#super[2]\n#stats(([#metadata(\"u:figure:d\")5], [x], [y]),)\n#let late = 1\n";
