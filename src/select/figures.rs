@@ -157,9 +157,17 @@ fn same_fact(a: &FigureView, b: &FigureView) -> bool {
             .map(|w| w.trim_end_matches('s').to_string())
             .collect()
     };
-    let (same_kind, shared) = (head(&a.unit) == head(&b.unit), words(a).intersection(&words(b)).count());
-    let dated_once = a.when.is_none() != b.when.is_none();
-    a.country == b.country && a.value == b.value && (a.when == b.when && (same_kind || shared >= 2) || dated_once && same_kind && shared >= 3)
+    // Words are compared last: `distinct` and `headline` ask this of every pair of figures.
+    if a.country != b.country || a.value != b.value {
+        return false;
+    }
+    let same_kind = head(&a.unit) == head(&b.unit);
+    let shared = || words(a).intersection(&words(b)).count();
+    if a.when == b.when {
+        same_kind || shared() >= 2
+    } else {
+        (a.when.is_none() || b.when.is_none()) && same_kind && shared() >= 3
+    }
 }
 
 /// Keeps the first record of each fact; it joins the series of a dropped record, so a
