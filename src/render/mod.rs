@@ -29,13 +29,13 @@ struct Notes(Vec<Value>);
 #[derive(Debug)]
 struct Watched {
     brief: Value,
-    field: &'static str,
+    field: Option<&'static str>,
     read: AtomicBool,
 }
 
 impl Object for Watched {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        if key.as_str() == Some(self.field) {
+        if self.field.is_some() && key.as_str() == self.field {
             self.read.store(true, Ordering::Relaxed);
         }
         self.brief.get_item(key).ok().filter(|v| !v.is_undefined())
@@ -180,13 +180,12 @@ impl Renderer {
     }
 
     fn render(&self, name: &str, brief: &Brief) -> Result<String, Diagnostic> {
-        // No field is named "": nothing is watched.
-        self.render_watching(name, brief, "").map(|(text, _)| text)
+        self.render_watching(name, brief, None).map(|(text, _)| text)
     }
 
     /// Renders `name` for the brief, and says whether the template (or anything it
     /// imports, includes or calls) looked up the brief's field `field`.
-    fn render_watching(&self, name: &str, brief: &Brief, field: &'static str) -> Result<(String, bool), Diagnostic> {
+    fn render_watching(&self, name: &str, brief: &Brief, field: Option<&'static str>) -> Result<(String, bool), Diagnostic> {
         let template = self.env.get_template(name).map_err(|e| self.diagnostic(&e))?;
         let watched = Arc::new(Watched { brief: Value::from(Serde(brief)), field, read: AtomicBool::new(false) });
         let text = template.render(Value::from_dyn_object(watched.clone())).map_err(|e| self.diagnostic(&e))?;
@@ -207,7 +206,7 @@ impl Renderer {
     /// Typst source for the brief's audience, and whether the template read the brief's
     /// field `field`: if it did not, the source is the same whatever that field holds.
     pub fn typst_watching(&self, brief: &Brief, field: &'static str) -> Result<(String, bool), Diagnostic> {
-        self.render_watching(&format!("audiences/{}/brief.typ.j2", brief.meta.audience), brief, field)
+        self.render_watching(&format!("audiences/{}/brief.typ.j2", brief.meta.audience), brief, Some(field))
     }
 
     /// DOCX block markup for the brief's audience, parsed.

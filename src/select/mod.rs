@@ -11,7 +11,7 @@ mod words;
 
 pub use figures::{format_number, stated};
 pub use views::*;
-pub use words::{first_sentence, gist, glossary_for, number_word};
+pub use words::{gist, glossary_for, number_word};
 
 use crate::data::model::{self, Country};
 use crate::audience::Audience;
@@ -79,6 +79,7 @@ impl Selector<'_> {
     }
 
     fn figure(&self, c: &Country, f: &model::Figure) -> FigureView {
+        let after_unit = detail(&f.measure, &f.unit);
         FigureView {
             id: f.id.clone(),
             number: figure_number(f),
@@ -87,8 +88,8 @@ impl Selector<'_> {
             approx: f.approx,
             unit: unit_for(f.value, &f.unit),
             measure: f.measure.clone(),
-            detail: detail(&f.measure, &f.unit),
-            names_unit: names_unit(&detail(&f.measure, &f.unit), &f.unit),
+            names_unit: names_unit(&after_unit, &f.unit),
+            detail: after_unit,
             when: f.when.clone(),
             place: f.place.clone(),
             location: {
@@ -128,7 +129,6 @@ impl Selector<'_> {
                     id: id.to_string(),
                     lead: lead.cloned(),
                     text: text.to_string(),
-                    first_sentence: first_sentence(text),
                     gist: gist(text),
                     themes: themes.to_vec(),
                     tags: tags.to_vec(),

@@ -163,10 +163,8 @@ pub struct TaggedItem {
     pub id: String,
     pub lead: Option<String>,
     pub text: String,
-    /// The text's first sentence, verbatim.
-    pub first_sentence: String,
-    /// The first sentence, with the next when the first is a heading of a few words
-    /// (`words::gist`): what a brief that quotes one sentence prints.
+    /// The text's first sentence, verbatim, with the next when the first is a heading of a
+    /// few words (`words::gist`): what a brief that quotes one sentence prints.
     pub gist: String,
     pub themes: Vec<String>,
     /// Editorial tags from the dataset (`risk`, ...).
