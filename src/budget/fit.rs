@@ -336,13 +336,8 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 }
                 // Else the unit laid out alone (`probe`), where it stands alone in the
                 // source: needing more than the most room it could find, it cannot fit. A
-                // probe costs a few milliseconds; a layout of the brief, ten or more. It
-                // measures at most the unit's height, and estimates have run from half to
-                // 1.4 times the height: with twice the estimate under the most room, a probe
-                // cannot rule the unit out and is not made (the all-countries community
-                // brief's next quote: estimated 68 pt, 144 pt of room, probed 74).
-                let hopeless = model.grounded(k) && 2.0 * need < model.most(k, limit);
-                if a.laid.pages() == limit && !hopeless {
+                // probe costs a few milliseconds; a layout of the brief, ten or more.
+                if a.laid.pages() == limit {
                     let (brief, source) = render(k + 1)?;
                     let need = super::probe::need(&a.source, &source, &ranking[k].key(), &lay.probe);
                     keep_sized(k + 1, brief, source);
@@ -623,9 +618,16 @@ fn column_room(text: &crate::typeset::text::PageText, page: usize) -> f64 {
 fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usize {
     let room = rooms(a);
     // What is drawn past the budget's last page (not where the end marker is: a template
-    // may set a line at the foot of the last page, after the content).
+    // may set a line at the foot of the last page, after the content), less the widest
+    // blank band that page leaves (where it ended early, above its notes or at its foot):
+    // what moves up fills that first. Over the 104 briefs, the 21-brief
+    // matrix, the all/all and 20x briefs, this saves the all-countries community brief
+    // (and its twin) a layout: 78 pt drawn past page 4, which leaves 29 pt blank, and a cut
+    // of one 62 pt passage fits where two were cut before; no other brief's search changes,
+    // and any share of the band from three quarters to twice it does the same.
     let text = a.laid.text();
-    let overflow: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
+    let drawn: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
+    let overflow = drawn - editorial::widest_gap(&text, limit, editorial::foot(&text));
     let mut cut = kept;
     let mut freed = 0.0;
     while cut > 0 && freed < overflow {

@@ -6,12 +6,12 @@ use crate::data::model;
 /// The first sentence of a passage: up to the first ". " (or "? ", "! ") followed by a
 /// capital letter, so "e.g. Band 7" and "Dr. Smith" do not end it.
 pub fn first_sentence(text: &str) -> String {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for w in chars.windows(3) {
-        let [(i, a), (_, b), (_, c)] = [w[0], w[1], w[2]];
-        if matches!(a, '.' | '?' | '!') && b == ' ' && c.is_uppercase() {
-            let before: String = text[..i].chars().rev().take_while(|c| c.is_alphanumeric()).collect();
-            if before.chars().count() > 2 || before.chars().all(|c| c.is_lowercase()) && before.chars().count() > 1 {
+    for (i, _) in text.match_indices(['.', '?', '!']) {
+        let mut after = text[i + 1..].chars();
+        if after.next() == Some(' ') && after.next().is_some_and(char::is_uppercase) {
+            let word = text[..i].chars().rev().take_while(|c| c.is_alphanumeric());
+            let (len, lower) = word.fold((0, true), |(n, l), c| (n + 1, l && c.is_lowercase()));
+            if len > 2 || lower && len > 1 {
                 return text[..=i].to_string();
             }
         }
