@@ -383,3 +383,35 @@ fn generated_typst_matches_snapshots() {
         insta::assert_snapshot!(format!("{audience}_typst"), typ);
     }
 }
+
+#[test]
+fn a_glossary_split_across_pages_reads_in_order() {
+    // The community brief's glossary runs onto the next page in these three briefs. Set side
+    // by side in two halves, it read "Band 7, NHS" at the foot of one page and went on with
+    // "co-produced" on the next; one column reads in order wherever it breaks.
+    let data = dataset();
+    let terms: Vec<&str> = data.glossary.terms.iter().chain(&data.glossary.acronyms).map(|t| t.term.as_str()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut split = 0;
+    for country in ["wales", "ireland", "victoria"] {
+        let name = format!("community-{country}");
+        let spec = write_spec(dir.path(), &name, &format!("audience: community\ncountries: [{country}]\nthemes: all\n"));
+        ok(&run(&["build", &spec, "--out", path_str(dir.path())]));
+        let text = pdf_text(&dir.path().join(format!("{name}.pdf")));
+        let from = text.find("Words used in this brief").unwrap_or_else(|| panic!("{name} prints no glossary"));
+        let to = text[from..].find("Where this comes from").map_or(text.len(), |i| from + i);
+        let section = &text[from..to];
+        split += usize::from(section.contains('\u{c}'));
+        let shown: Vec<String> = section
+            .lines()
+            .filter_map(|l| l.split_once(':').map(|(t, _)| t.trim()))
+            .filter(|t| terms.contains(t))
+            .map(str::to_lowercase)
+            .collect();
+        assert!(shown.len() >= 5, "{name}: {shown:?}");
+        let mut sorted = shown.clone();
+        sorted.sort();
+        assert_eq!(shown, sorted, "{name}: the glossary reads out of order");
+    }
+    assert!(split >= 2, "only {split} of the three glossaries run onto a second page: the test no longer tests a split");
+}
