@@ -623,11 +623,11 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
     // What is drawn past the budget's last page (not where the end marker is: a template
     // may set a line at the foot of the last page, after the content), less the widest
     // blank band that page leaves (where it ended early, above its notes or at its foot):
-    // what moves up fills that first. Over the 104 briefs, the 21-brief
-    // matrix, the all/all and 20x briefs, this saves the all-countries community brief
-    // (and its twin) a layout: 78 pt drawn past page 4, which leaves 29 pt blank, and a cut
-    // of one 62 pt passage fits where two were cut before; no other brief's search changes,
-    // and any share of the band from three quarters to twice it does the same.
+    // what moves up fills that first. The all-countries community brief draws 78 pt past
+    // page 4, which leaves 29 pt blank: one 62 pt passage less fits, where counting the
+    // 78 pt alone cut two and took a layout more. Over the 104 briefs, the 63 two-country
+    // ones, the examples and the 20x all/all briefs no other search changed, and any share
+    // of the band from three quarters to twice it does the same.
     let text = a.laid.text();
     let drawn: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
     let overflow = drawn - editorial::widest_gap(&text, limit, editorial::foot(&text));
