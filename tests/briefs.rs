@@ -290,6 +290,18 @@ fn docx_has_word_structures() {
     assert!(doc.contains(r#"<w:pStyle w:val="Heading1" />"#) && doc.contains(r#"<w:pStyle w:val="Heading2" />"#));
     assert!(doc.contains("<w:numPr>"), "bullet lists use Word numbering");
     assert!(doc.contains("<w:tbl>"), "the comparison table is a Word table");
+    // A table's heading row is marked as such (Word repeats it on each page the table runs
+    // onto; screen readers announce it); the key figures' tiles have none.
+    let mut marked = 0;
+    for table in doc.split("<w:tbl>").skip(1) {
+        let table = table.split("</w:tbl>").next().unwrap();
+        let rows: Vec<&str> = table.split("<w:tr>").skip(1).collect();
+        assert!(rows[1..].iter().all(|r| !r.contains("<w:tblHeader />")), "only a first row is a heading row");
+        let heading = rows[0].contains(r#"w:fill="DCE3EC""#);
+        assert_eq!(rows[0].contains("<w:tblHeader />"), heading, "a tinted first row is marked as the table's heading row, and only that");
+        marked += usize::from(heading);
+    }
+    assert!(marked >= 1, "the comparison table has a heading row");
     assert!(doc.contains("<w:footnoteReference"), "citations are Word footnotes");
     assert!(doc.contains(r#"descr="Logo of Example Community Foundation""#), "the logo has alt text");
     assert!(doc.contains(r#"<w:pgSz w:w="12240" w:h="15840""#), "US Letter page size");

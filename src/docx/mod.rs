@@ -303,6 +303,31 @@ fn patch_alt_text(document: &[u8], alts: &[String]) -> Vec<u8> {
     doc.into_bytes()
 }
 
+/// The tint of a table's header row (`table`).
+const HEADER_FILL: &str = "DCE3EC";
+
+/// Marks the first row of every `table` as its header row (`w:tblHeader`, which docx-rs
+/// cannot write): Word repeats it at the top of each page the table runs onto, and screen
+/// readers and Word's accessibility checker read it as the column headings.
+fn mark_header_rows(document: &[u8]) -> Vec<u8> {
+    let doc = String::from_utf8_lossy(document);
+    let row = "<w:tr><w:trPr><w:cantSplit />";
+    let mut out = String::with_capacity(doc.len() + 256);
+    let mut rest: &str = &doc;
+    while let Some(i) = rest.find(row) {
+        let (before, from) = rest.split_at(i + row.len());
+        out.push_str(before);
+        // The first cell's properties say whether this is a header row.
+        let cell = from.find("</w:tcPr>").map_or("", |j| &from[..j]);
+        if cell.contains(&format!(r#"w:fill="{HEADER_FILL}""#)) {
+            out.push_str("<w:tblHeader />");
+        }
+        rest = from;
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
 /// Builds the DOCX. `pictures` holds PNGs made for this brief (charts by series id, the
 /// logo by its virtual path); other `@image` paths are read from `assets`, the templates
 /// folder.
@@ -412,7 +437,7 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &crate::templates::Templates
     let mut xml = docx.build();
     xml.doc_props.core = core_xml(meta);
     xml.footnotes = notes.xml();
-    xml.document = order::normalise(&patch_alt_text(&xml.document, &alts), false);
+    xml.document = order::normalise(&mark_header_rows(&patch_alt_text(&xml.document, &alts)), false);
     xml.styles = default_normal(&order::normalise(&xml.styles, true), meta.body_pt);
     xml.numberings = order::normalise(&xml.numberings, true);
     xml.settings = order::normalise(&xml.settings, false);
@@ -437,7 +462,7 @@ fn table(rows: &[Vec<Vec<Span>>], notes: &mut Notes, text_width: u32) -> Table {
                     let cell = TableCell::new()
                         .width(grid[0], WidthType::Dxa)
                         .add_paragraph(notes.paragraph(spans, "Small", r == 0));
-                    if r == 0 { cell.shading(Shading::new().fill("DCE3EC")) } else { cell }
+                    if r == 0 { cell.shading(Shading::new().fill(HEADER_FILL)) } else { cell }
                 })
                 .collect();
             TableRow::new(cells).cant_split()
