@@ -186,7 +186,7 @@ pub fn echo_in(text: &str) -> Option<String> {
 
 /// The spellings the dataset always keeps: words it never writes in lower case, and
 /// abbreviations in capitals. A brief that prints them otherwise has lost their capitals.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Vocabulary {
     canonical: HashMap<String, String>,
 }

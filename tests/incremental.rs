@@ -98,6 +98,43 @@ fn unchanged_inputs_are_skipped_and_changed_ones_rebuilt() {
 }
 
 #[test]
+fn the_dataset_kept_between_runs_gives_the_same_briefs_and_follows_every_edit() {
+    let p = Project::new();
+    let kept = p.path("out/.briefgen-data.json");
+    p.build(&[]);
+    assert!(kept.is_file(), "a build that parsed the YAML keeps the dataset");
+    let first: Vec<Vec<u8>> = ["wales.pdf", "wales.docx", "nz.pdf", "nz.docx"].iter().map(|f| std::fs::read(p.path("out").join(f)).unwrap()).collect();
+    let same = |why: &str| {
+        p.build(&["--force"]);
+        for (f, bytes) in ["wales.pdf", "wales.docx", "nz.pdf", "nz.docx"].iter().zip(&first) {
+            assert!(std::fs::read(p.path("out").join(f)).unwrap() == *bytes, "{f} differs {why}");
+        }
+    };
+    same("when built from the kept dataset");
+    // It is what the next build reads: a name changed in it (and only there) is printed.
+    let text = std::fs::read_to_string(&kept).unwrap();
+    std::fs::write(&kept, text.replacen("\"name\":\"Wales\"", "\"name\":\"Walez\"", 1)).unwrap();
+    p.build(&["--force"]);
+    assert!(contains(&pdf_text(&p.path("out/wales.pdf")), "Walez"), "the kept dataset was not read");
+    std::fs::write(&kept, text).unwrap();
+    same("from the kept dataset restored");
+    // A damaged file is not used (the key line stays, the JSON after it is cut short).
+    let text = std::fs::read(&kept).unwrap();
+    std::fs::write(&kept, &text[..text.len() / 2]).unwrap();
+    same("after the kept dataset was damaged");
+    // An edit that keeps the file's size and modification time is still seen: the key is
+    // the files' content, not their dates.
+    let chapter = p.path("data/countries/wales.yaml");
+    let mtime = std::fs::metadata(&chapter).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    assert!(text.contains("name: \"Wales\""));
+    std::fs::write(&chapter, text.replacen("name: \"Wales\"", "name: \"Cymru\"", 1)).unwrap();
+    std::fs::File::options().write(true).open(&chapter).unwrap().set_modified(mtime).unwrap();
+    p.build(&["--force"]);
+    assert!(contains(&pdf_text(&p.path("out/wales.pdf")), "Cymru"), "the edited chapter was not read");
+}
+
+#[test]
 fn a_new_briefgen_rebuilds_everything() {
     // A copy of the binary with another modification time stands for a rebuilt briefgen.
     let p = Project::new();

@@ -13,8 +13,12 @@ use std::path::{Path, PathBuf};
 pub const SECTION_KEYS: [&str; 7] =
     ["chapter", "key-messages", "context", "enablers", "findings", "services", "references"];
 
-#[derive(Debug, Clone)]
+/// Serialisable for `produce::cache`, which keeps a checked dataset between runs; the
+/// folder and the raw texts are not kept (a cached dataset has passed its checks, and only
+/// they read the texts).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Dataset {
+    #[serde(skip)]
     pub dir: PathBuf,
     pub report: Report,
     pub insights: Insights,
@@ -28,6 +32,7 @@ pub struct Dataset {
     /// In report order.
     pub countries: Vec<Country>,
     /// Raw text of every file, to point diagnostics at lines.
+    #[serde(skip)]
     sources: BTreeMap<PathBuf, String>,
 }
 

@@ -3,6 +3,7 @@
 //! finishes (a progress bar on a terminal, one plain line per brief otherwise) and keep
 //! going when one fails.
 
+use super::cache;
 use super::manifest::{self, KeyBuilder, Manifest};
 use super::{Context, Options};
 use crate::diagnostic::Diagnostic;
@@ -202,10 +203,11 @@ impl Progressing<'_> {
 /// Builds the specs in `todo` (with their manifest keys) on worker threads that share one
 /// dataset, one template environment and one font store.
 fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Option<String>)>, run: &mut Progressing) {
-    let ctx = match shared {
-        Some(s) => Context::with_typst(&req.project.data, &req.templates, s),
-        None => Context::new(&req.project.data, &req.templates),
-    };
+    let typst = shared.map_or_else(|| super::fonts(&req.templates), Ok);
+    let key = cache::key(&req.project.data);
+    let kept = cache::load(&req.options.out, &key, &req.project.data);
+    let parsed = kept.is_none();
+    let ctx = typst.and_then(|t| Context::with_typst(&req.project.data, &req.templates, t, kept));
     let ctx = match ctx {
         Ok(c) => c,
         Err(errors) => {
@@ -228,7 +230,10 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
     crate::typeset::set_workers(jobs);
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::scope(|scope| {
+    let pending = std::thread::scope(|scope| {
+        // A dataset parsed afresh is written for the next run while the briefs build (with
+        // one job, on a core that would idle); `keep` puts it in place below.
+        let keeping = parsed.then(|| scope.spawn(|| cache::prepare(&req.options.out, &key, &ctx.data, &ctx.vocabulary)));
         for _ in 0..jobs {
             let tx = tx.clone();
             let (ctx, specs, next) = (&ctx, &specs, &next);
@@ -267,7 +272,17 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
                 Err(errors) => run.push(Record::failed(&spec.path, &errors), errors),
             }
         }
+        keeping.and_then(|k| k.join().ok()).and_then(Result::ok)
     });
+    // Like the manifest, kept only by a run that built something: a failed run leaves the
+    // output folder as it was. Not keeping it costs the next run the YAML, nothing more.
+    if let Some(p) = pending {
+        if run.summary.records.iter().any(|r| r.status == Status::Built) {
+            let _ = p.keep();
+        } else {
+            p.discard();
+        }
+    }
 }
 
 /// Progress for people: a bar on a terminal, one plain line per brief otherwise.

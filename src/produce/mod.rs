@@ -1,7 +1,9 @@
 //! Producing briefs: for each spec, select → fit the page budget (`budget::fit`) → render
 //! → typeset and write the DOCX, all in memory; `output` writes a spec's files as one unit,
-//! `jobs` runs many specs on worker threads, `manifest` skips the unchanged.
+//! `jobs` runs many specs on worker threads, `manifest` skips the unchanged, `cache` keeps
+//! the checked dataset for the next run.
 
+pub mod cache;
 pub mod jobs;
 pub mod manifest;
 pub mod output;
@@ -48,29 +50,41 @@ pub struct Context {
 
 impl Context {
     pub fn new(data_dir: &Path, templates: &Templates) -> Result<Context, Vec<Diagnostic>> {
-        let typst = Shared::new(templates).map_err(|e| vec![Diagnostic::new(format!("cannot load the fonts: {e}"))])?;
-        Context::with_typst(data_dir, templates, typst)
+        Context::with_typst(data_dir, templates, fonts(templates)?, None)
     }
 
     /// A context from loaded parts; what the editorial check needs is derived here.
-    pub fn from_parts(data: Dataset, mut renderer: Renderer, typst: Arc<Shared>, audiences: Audiences) -> Context {
-        renderer.set_report(&data.report);
+    pub fn from_parts(data: Dataset, renderer: Renderer, typst: Arc<Shared>, audiences: Audiences) -> Context {
         let vocabulary = editorial::Vocabulary::from_texts(data.running_texts(), data.titled_texts());
+        Context::assemble(data, vocabulary, renderer, typst, audiences)
+    }
+
+    fn assemble(data: Dataset, vocabulary: editorial::Vocabulary, mut renderer: Renderer, typst: Arc<Shared>, audiences: Audiences) -> Context {
+        renderer.set_report(&data.report);
         Context { data, vocabulary, passages: std::sync::OnceLock::new(), renderer, typst, audiences }
     }
 
-    /// Like `new`, reusing an already loaded font store (`watch` keeps one for its lifetime).
-    /// Every loading problem of the dataset and the audiences is reported at once.
-    pub fn with_typst(data_dir: &Path, templates: &Templates, typst: Arc<Shared>) -> Result<Context, Vec<Diagnostic>> {
-        let data = Dataset::load_checked(data_dir);
+    /// Like `new`, reusing an already loaded font store (`watch` keeps one for its lifetime)
+    /// and the dataset `cache` kept, if any. Every loading problem of the dataset and the
+    /// audiences is reported at once.
+    pub fn with_typst(
+        data_dir: &Path,
+        templates: &Templates,
+        typst: Arc<Shared>,
+        kept: Option<(Dataset, editorial::Vocabulary)>,
+    ) -> Result<Context, Vec<Diagnostic>> {
         let audiences = Audiences::load(templates);
-        let (data, audiences) = match (data, audiences) {
+        let renderer = Renderer::new(templates).map_err(|e| vec![e]);
+        typst.forget_files();
+        if let Some((data, vocabulary)) = kept {
+            let audiences = audiences?;
+            return Ok(Context::assemble(data, vocabulary, renderer?, typst, audiences));
+        }
+        let (data, audiences) = match (Dataset::load_checked(data_dir), audiences) {
             (Ok(d), Ok(a)) => (d, a),
             (d, a) => return Err(d.err().into_iter().chain(a.err()).flatten().collect()),
         };
-        let renderer = Renderer::new(templates).map_err(|e| vec![e])?;
-        typst.forget_files();
-        Ok(Context::from_parts(data, renderer, typst, audiences))
+        Ok(Context::from_parts(data, renderer?, typst, audiences))
     }
 
     /// The dataset's passages as the editorial check's repeat test reads them.
@@ -82,6 +96,11 @@ impl Context {
     pub fn env<'a>(&'a self, project: &'a crate::project::Project) -> crate::spec::Env<'a> {
         crate::spec::Env { data: &self.data, audiences: &self.audiences, inherited: &project.inherited }
     }
+}
+
+/// The font store every brief of a process shares.
+pub fn fonts(templates: &Templates) -> Result<Arc<Shared>, Vec<Diagnostic>> {
+    Shared::new(templates).map_err(|e| vec![Diagnostic::new(format!("cannot load the fonts: {e}"))])
 }
 
 /// One output file, in memory until the whole spec has succeeded.
