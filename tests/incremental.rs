@@ -116,8 +116,17 @@ fn the_dataset_kept_between_runs_gives_the_same_briefs_and_follows_every_edit() 
     std::fs::write(&kept, text.replacen("\"name\":\"Wales\"", "\"name\":\"Walez\"", 1)).unwrap();
     p.build(&["--force"]);
     assert!(contains(&pdf_text(&p.path("out/wales.pdf")), "Walez"), "the kept dataset was not read");
-    std::fs::write(&kept, text).unwrap();
+    std::fs::write(&kept, &text).unwrap();
     same("from the kept dataset restored");
+    // One that fails the dataset's checks (the same name changed, and an insight's summary
+    // emptied) is not used: the YAML is parsed again.
+    let (key, json) = text.split_once('\n').unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let wales = v["data"]["countries"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == "wales").unwrap();
+    wales["name"] = "Walez".into();
+    v["data"]["insights"]["insights"][0]["summary"] = "".into();
+    std::fs::write(&kept, format!("{key}\n{v}")).unwrap();
+    same("when the kept dataset fails its checks");
     // A damaged file is not used (the key line stays, the JSON after it is cut short).
     let text = std::fs::read(&kept).unwrap();
     std::fs::write(&kept, &text[..text.len() / 2]).unwrap();
