@@ -12,8 +12,7 @@ use super::manifest::{self, KeyBuilder};
 use crate::data::Dataset;
 use crate::editorial::Vocabulary;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const FILE_NAME: &str = ".briefgen-data.json";
 
@@ -51,38 +50,21 @@ pub fn load(out: &Path, key: &str, data_dir: &Path) -> Option<(Dataset, Vocabula
     let kept: Kept = serde_json::from_slice(rest).ok()?;
     let mut data = kept.data;
     data.dir = data_dir.to_path_buf();
-    // Checked again (a fraction of a millisecond): a file changed by hand, or by a briefgen
-    // with other rules, is parsed afresh rather than trusted.
+    // Checked again (0.2 ms on the report): a file changed by hand, or by a briefgen with
+    // other rules, is parsed afresh rather than trusted.
     data.check().is_empty().then_some((data, kept.vocabulary))
 }
 
-/// Writes the dataset to keep beside the file it is to replace, for `Pending::keep` to put
-/// in place once the run has built something; meanwhile the old file stays whole.
-pub fn prepare(out: &Path, key: &str, data: &Dataset, vocabulary: &Vocabulary) -> std::io::Result<Pending> {
-    let path = out.join(FILE_NAME);
-    let pending = Pending { tmp: super::output::temporary(&path, "tmp"), path };
-    let write = || -> std::io::Result<()> {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&pending.tmp)?);
-        file.write_all(key.as_bytes())?;
-        file.write_all(b"\n")?;
-        serde_json::to_writer(&mut file, &Keeping { data, vocabulary }).map_err(std::io::Error::other)?;
-        file.flush()
-    };
-    write().inspect_err(|_| pending.discard())?;
-    Ok(pending)
+/// What `save` writes: the key line, then the dataset and its vocabulary as JSON. Made
+/// apart from the writing so that it can be made while the briefs build, and written only
+/// if the run built something (a file kept on the side meanwhile would be left behind by
+/// an interrupted build).
+pub fn encode(key: &str, data: &Dataset, vocabulary: &Vocabulary) -> Option<Vec<u8>> {
+    let mut bytes = format!("{key}\n").into_bytes();
+    serde_json::to_writer(&mut bytes, &Keeping { data, vocabulary }).ok()?;
+    Some(bytes)
 }
 
-pub struct Pending {
-    tmp: PathBuf,
-    path: PathBuf,
-}
-
-impl Pending {
-    pub fn keep(self) -> std::io::Result<()> {
-        std::fs::rename(&self.tmp, &self.path).inspect_err(|_| self.discard())
-    }
-
-    pub fn discard(&self) {
-        let _ = std::fs::remove_file(&self.tmp);
-    }
+pub fn save(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    super::write_atomic(&out.join(FILE_NAME), bytes)
 }

@@ -231,9 +231,9 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel();
     let pending = std::thread::scope(|scope| {
-        // A dataset parsed afresh is written for the next run while the briefs build (with
-        // one job, on a core that would idle); `keep` puts it in place below.
-        let keeping = parsed.then(|| scope.spawn(|| cache::prepare(&req.options.out, &key, &ctx.data, &ctx.vocabulary)));
+        // A dataset parsed afresh is encoded for the next run while the briefs build (with
+        // one job, on a core that would idle).
+        let keeping = parsed.then(|| scope.spawn(|| cache::encode(&key, &ctx.data, &ctx.vocabulary)));
         for _ in 0..jobs {
             let tx = tx.clone();
             let (ctx, specs, next) = (&ctx, &specs, &next);
@@ -272,16 +272,14 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
                 Err(errors) => run.push(Record::failed(&spec.path, &errors), errors),
             }
         }
-        keeping.and_then(|k| k.join().ok()).and_then(Result::ok)
+        keeping.and_then(|k| k.join().ok()).flatten()
     });
     // Like the manifest, kept only by a run that built something: a failed run leaves the
     // output folder as it was. Not keeping it costs the next run the YAML, nothing more.
-    if let Some(p) = pending {
-        if run.summary.records.iter().any(|r| r.status == Status::Built) {
-            let _ = p.keep();
-        } else {
-            p.discard();
-        }
+    if let Some(bytes) = pending
+        && run.summary.records.iter().any(|r| r.status == Status::Built)
+    {
+        let _ = cache::save(&req.options.out, &bytes);
     }
 }
 

@@ -88,7 +88,7 @@ pub fn commit(built: &Built) -> Result<(), Vec<Diagnostic>> {
 }
 
 /// A hidden name beside `path`, unique to this process and thread, ending in `.{kind}`.
-pub(super) fn temporary(path: &Path, kind: &str) -> PathBuf {
+fn temporary(path: &Path, kind: &str) -> PathBuf {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     dir.join(format!(".{name}.{}.{:?}.{kind}", std::process::id(), std::thread::current().id()).replace(['(', ')'], ""))
