@@ -342,11 +342,12 @@ impl Inputs {
     pub fn files(&self, spec: &Path, data: &Path, templates: &crate::templates::Templates) -> Vec<PathBuf> {
         let mut files = vec![spec.to_path_buf()];
         files.extend(self.logo.iter().cloned());
-        files.extend(["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml", "options.yaml"].iter().map(|f| data.join(f)));
-        let chapters = data.join("countries");
         match &self.countries {
-            Some(ids) => files.extend(ids.iter().map(|id| chapters.join(format!("{id}.yaml")))),
-            None => files.extend(crate::produce::manifest::files_under(&chapters)),
+            Some(ids) => {
+                files.extend(crate::data::FILES.iter().map(|f| data.join(f)));
+                files.extend(ids.iter().map(|id| data.join("countries").join(format!("{id}.yaml"))));
+            }
+            None => files.extend(crate::data::input_files(data)),
         }
         files.extend(templates.user_files());
         files

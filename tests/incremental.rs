@@ -116,6 +116,10 @@ fn the_dataset_kept_between_runs_gives_the_same_briefs_and_follows_every_edit() 
     std::fs::write(&kept, text.replacen("\"name\":\"Wales\"", "\"name\":\"Walez\"", 1)).unwrap();
     p.build(&["--force"]);
     assert!(contains(&pdf_text(&p.path("out/wales.pdf")), "Walez"), "the kept dataset was not read");
+    // A file the dataset is not read from (the report's PDF kept beside it) changes nothing.
+    std::fs::write(p.path("data/report.pdf"), b"%PDF-1.7 not part of the dataset").unwrap();
+    p.build(&["--force"]);
+    assert!(contains(&pdf_text(&p.path("out/wales.pdf")), "Walez"), "a file the dataset does not read made it parse again");
     std::fs::write(&kept, &text).unwrap();
     same("from the kept dataset restored");
     // One that fails the dataset's checks (the same name changed, and an insight's summary

@@ -9,6 +9,18 @@ use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+/// The files of a dataset besides its chapters (`countries/*.yaml`); all but the first two
+/// are optional.
+pub const FILES: [&str; 6] = ["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml", "options.yaml"];
+
+/// What a dataset under `dir` is read from, present or not (for keys: one appearing
+/// changes them): `FILES` and everything under `countries/`.
+pub fn input_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = FILES.iter().map(|f| dir.join(f)).collect();
+    files.extend(crate::produce::manifest::files_under(&dir.join("countries")));
+    files
+}
+
 /// Section keys of a country chapter, in report order.
 pub const SECTION_KEYS: [&str; 7] =
     ["chapter", "key-messages", "context", "enablers", "findings", "services", "references"];

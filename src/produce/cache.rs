@@ -3,10 +3,11 @@
 //! the report and 60 ms on a dataset twenty times its size, where this file takes 0.5 and
 //! 5 ms (and the vocabulary 2 and 21 ms more, kept here too).
 //!
-//! The key is briefgen's identity and the content of every file under the data folder,
-//! hashed on every run (not trusted from sizes and times as the manifest does), so any
-//! edit parses the YAML again; only a dataset that passed its checks is kept, so every
-//! diagnostic still comes from the YAML itself, and it is checked again when read.
+//! The key is briefgen's identity and the content of every file the dataset is read from
+//! (`data::input_files`, not a PDF of the report kept beside them), hashed on every run
+//! (not trusted from sizes and times as the manifest does), so any edit parses the YAML
+//! again; only a dataset that passed its checks is kept, so every diagnostic still comes
+//! from the YAML itself, and it is checked again when read.
 
 use super::manifest::{self, KeyBuilder};
 use crate::data::Dataset;
@@ -34,7 +35,7 @@ struct Keeping<'a> {
 pub fn key(data_dir: &Path) -> String {
     let mut k = KeyBuilder::new();
     k.part("tool", &manifest::tool_identity());
-    for path in manifest::files_under(data_dir) {
+    for path in crate::data::input_files(data_dir) {
         let name = path.strip_prefix(data_dir).unwrap_or(&path).to_string_lossy().into_owned();
         let hash = std::fs::read(&path).map(|b| manifest::sha256_hex(&b)).unwrap_or_else(|_| "unreadable".into());
         k.part(&name, &hash);
