@@ -14,11 +14,21 @@ use std::path::{Path, PathBuf};
 pub const FILES: [&str; 6] = ["report.yaml", "insights.yaml", "conclusion.yaml", "glossary.yaml", "global.yaml", "options.yaml"];
 
 /// What a dataset under `dir` is read from, present or not (for keys: one appearing
-/// changes them): `FILES` and everything under `countries/`.
+/// changes them): `FILES` and the chapters.
 pub fn input_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = FILES.iter().map(|f| dir.join(f)).collect();
-    files.extend(crate::produce::manifest::files_under(&dir.join("countries")));
+    files.extend(chapter_files(dir).unwrap_or_default());
     files
+}
+
+/// The chapter files `Dataset::load` reads: `countries/*.yaml`, sorted.
+fn chapter_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("countries"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// Section keys of a country chapter, in report order.
@@ -185,17 +195,10 @@ impl Dataset {
 
         let mut countries = Vec::new();
         let country_dir = dir.join("countries");
-        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&country_dir) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-                .collect(),
-            Err(e) => {
-                errors.push(Diagnostic::new(format!("cannot read `{}`: {e}", country_dir.display())));
-                Vec::new()
-            }
-        };
-        paths.sort();
+        let paths: Vec<PathBuf> = chapter_files(dir).unwrap_or_else(|e| {
+            errors.push(Diagnostic::new(format!("cannot read `{}`: {e}", country_dir.display())));
+            Vec::new()
+        });
         if paths.is_empty() && country_dir.is_dir() {
             errors.push(
                 Diagnostic::new(format!("the folder `{}` holds no chapter files", country_dir.display()))

@@ -37,8 +37,7 @@ pub fn key(data_dir: &Path) -> String {
     k.part("tool", &manifest::tool_identity());
     for path in crate::data::input_files(data_dir) {
         let name = path.strip_prefix(data_dir).unwrap_or(&path).to_string_lossy().into_owned();
-        let hash = std::fs::read(&path).map(|b| manifest::sha256_hex(&b)).unwrap_or_else(|_| "unreadable".into());
-        k.part(&name, &hash);
+        k.part(&name, &manifest::content_hash(&path));
     }
     k.finish()
 }

@@ -52,6 +52,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A file's content hash, read now; "unreadable" if it cannot be read.
+pub fn content_hash(path: &Path) -> String {
+    std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "unreadable".into())
+}
+
 fn stat(path: &Path) -> Option<(u64, u128)> {
     let m = std::fs::metadata(path).ok()?;
     let mtime = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
@@ -77,7 +82,7 @@ impl Manifest {
         if let Some(h) = self.files.get(&name).filter(|h| h.len == len && h.mtime_ns == mtime_ns) {
             return h.sha256.clone();
         }
-        let sha256 = std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "unreadable".into());
+        let sha256 = content_hash(path);
         self.files.insert(name, FileHash { len, mtime_ns, sha256: sha256.clone() });
         sha256
     }
