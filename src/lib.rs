@@ -18,6 +18,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod docx;
 pub mod editorial;
+pub mod heap;
 pub mod render;
 pub mod select;
 pub mod spec;

@@ -148,6 +148,40 @@ fn the_dataset_kept_between_runs_gives_the_same_briefs_and_follows_every_edit() 
 }
 
 #[test]
+fn the_built_in_fonts_kept_between_runs_are_loaded_when_used_and_give_the_same_briefs() {
+    let p = Project::new();
+    // "⨁" is in none of the templates' fonts, only in Typst's built-in New Computer Modern Math.
+    let spec = p.path("briefs/sum.yaml");
+    std::fs::write(&spec, "date: 2026-11-22\naudience: minister\ncountries: [wales]\nthemes: [funding]\ntitle: \"Funding ⨁ leadership\"\n").unwrap();
+    let (data, templates, out) = (p.path("data"), p.path("templates"), p.path("out"));
+    let build = || run(&["build", "--force", "--data", path_str(&data), "--templates", path_str(&templates), "--out", path_str(&out), path_str(&spec)]);
+    let kept = p.path("out/.briefgen-fonts.json");
+    ok(&build());
+    assert!(kept.is_file(), "a build keeps the built-in fonts' faces");
+    let first = std::fs::read(p.path("out/sum.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("NewCMMath"), "the built-in font the title needs is embedded");
+    ok(&build());
+    assert!(std::fs::read(p.path("out/sum.pdf")).unwrap() == first, "the PDF differs when built from the kept faces");
+    // The kept faces are what the next build's font book holds: with every face's coverage
+    // emptied, no font can show the title's character.
+    let text = std::fs::read_to_string(&kept).unwrap();
+    let (key, json) = text.split_once('\n').unwrap();
+    let mut faces: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert!(faces.as_array().unwrap().len() >= 17, "every face of the 17 built-in fonts");
+    for face in faces.as_array_mut().unwrap() {
+        face["info"]["coverage"] = serde_json::json!([]);
+    }
+    std::fs::write(&kept, format!("{key}\n{faces}")).unwrap();
+    let o = build();
+    assert!(!o.status.success() && stderr(&o).contains("none of the fonts can print"), "the kept faces were not read: {}", stderr(&o));
+    // A damaged file is not used: the faces are learnt again, with the same PDF.
+    std::fs::write(&kept, &text[..text.len() / 2]).unwrap();
+    ok(&build());
+    assert!(std::fs::read(p.path("out/sum.pdf")).unwrap() == first, "the PDF differs after the kept faces were damaged");
+    assert!(std::fs::read_to_string(&kept).unwrap() == text, "the faces learnt again are kept again");
+}
+
+#[test]
 fn a_new_briefgen_rebuilds_everything() {
     // A copy of the binary with another modification time stands for a rebuilt briefgen.
     let p = Project::new();

@@ -203,7 +203,18 @@ impl Progressing<'_> {
 /// Builds the specs in `todo` (with their manifest keys) on worker threads that share one
 /// dataset, one template environment and one font store.
 fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Option<String>)>, run: &mut Progressing) {
-    let typst = shared.map_or_else(|| super::fonts(&req.templates), Ok);
+    // The built-in fonts' faces, as an earlier run kept them or learnt now (and kept at the
+    // end); `watch` brings its own font store.
+    let (typst, learnt) = match shared {
+        Some(shared) => (Ok(shared), None),
+        None => match cache::load_fonts(&req.options.out) {
+            Some(faces) => (super::fonts_with(&req.templates, &faces), None),
+            None => {
+                let faces = crate::typeset::world::embedded_faces();
+                (super::fonts_with(&req.templates, &faces), Some(faces))
+            }
+        },
+    };
     let key = cache::key(&req.project.data);
     let kept = cache::load(&req.options.out, &key, &req.project.data);
     let parsed = kept.is_none();
@@ -231,13 +242,16 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel();
     let pending = std::thread::scope(|scope| {
-        // A dataset parsed afresh is encoded for the next run while the briefs build (with
-        // one job, on a core that would idle).
-        let keeping = parsed.then(|| scope.spawn(|| cache::encode(&key, &ctx.data, &ctx.vocabulary)));
+        // A dataset parsed afresh (and fonts' faces learnt) are encoded for the next run
+        // while the briefs build (with one job, on a core that would idle).
+        let keeping = (parsed || learnt.is_some()).then(|| {
+            scope.spawn(|| (parsed.then(|| cache::encode(&key, &ctx.data, &ctx.vocabulary)).flatten(), learnt.as_deref().and_then(cache::encode_fonts)))
+        });
         for _ in 0..jobs {
             let tx = tx.clone();
             let (ctx, specs, next) = (&ctx, &specs, &next);
             scope.spawn(move || {
+                crate::heap::huge_pages_here();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((spec, _)) = specs.get(i) else { break };
@@ -272,14 +286,18 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
                 Err(errors) => run.push(Record::failed(&spec.path, &errors), errors),
             }
         }
-        keeping.and_then(|k| k.join().ok()).flatten()
+        keeping.and_then(|k| k.join().ok()).unwrap_or((None, None))
     });
     // Like the manifest, kept only by a run that built something: a failed run leaves the
-    // output folder as it was. Not keeping it costs the next run the YAML, nothing more.
-    if let Some(bytes) = pending
-        && run.summary.records.iter().any(|r| r.status == Status::Built)
-    {
-        let _ = cache::save(&req.options.out, &bytes);
+    // output folder as it was. Not keeping them costs the next run the YAML and the fonts,
+    // nothing more.
+    if run.summary.records.iter().any(|r| r.status == Status::Built) {
+        if let Some(bytes) = pending.0 {
+            let _ = cache::save(&req.options.out, &bytes);
+        }
+        if let Some(bytes) = pending.1 {
+            let _ = cache::save_fonts(&req.options.out, &bytes);
+        }
     }
 }
 

@@ -100,7 +100,12 @@ impl Context {
 
 /// The font store every brief of a process shares.
 pub fn fonts(templates: &Templates) -> Result<Arc<Shared>, Vec<Diagnostic>> {
-    Shared::new(templates).map_err(|e| vec![Diagnostic::new(format!("cannot load the fonts: {e}"))])
+    fonts_with(templates, &crate::typeset::world::embedded_faces())
+}
+
+/// As `fonts`, with the built-in fonts' faces known (`cache::load_fonts`).
+pub fn fonts_with(templates: &Templates, embedded: &[crate::typeset::world::EmbeddedFace]) -> Result<Arc<Shared>, Vec<Diagnostic>> {
+    Shared::with_embedded(templates, embedded).map_err(|e| vec![Diagnostic::new(format!("cannot load the fonts: {e}"))])
 }
 
 /// One output file, in memory until the whole spec has succeeded.

@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 use typst::diag::{FileError, FileResult, PackageError};
 use typst::foundations::{Bytes, Datetime, Dict, Value};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook};
+use serde::{Deserialize, Serialize};
+use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
-use typst_kit::fonts::FontStore;
+use typst_kit::fonts::{FontSource, FontStore};
 
 use crate::templates::Templates;
 
@@ -25,12 +26,54 @@ pub struct Shared {
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
 }
 
+/// One face of the fonts built into Typst (`typst_assets::fonts`): which file, which face
+/// of it, and what the font book needs to know of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmbeddedFace {
+    file: usize,
+    index: u32,
+    info: FontInfo,
+}
+
+/// Learns the built-in fonts' faces by parsing all 17 of them: 2.7 ms, more than anything
+/// else before a brief's first layout, for fonts a brief seldom uses (a build keeps what
+/// this returns, `produce::cache`, and loads a face only when a document asks for it).
+pub fn embedded_faces() -> Vec<EmbeddedFace> {
+    typst_assets::fonts()
+        .enumerate()
+        .flat_map(|(file, data)| Font::iter(Bytes::new(data)).map(move |f| EmbeddedFace { file, index: f.index(), info: f.info().clone() }))
+        .collect()
+}
+
+/// A built-in face, parsed when a document first uses it.
+struct LazyEmbedded {
+    data: &'static [u8],
+    index: u32,
+}
+
+impl FontSource for LazyEmbedded {
+    fn load(&self) -> Option<Font> {
+        Font::new(Bytes::new(self.data), self.index)
+    }
+}
+
 impl Shared {
     /// Loads the embedded Typst fonts plus every font file under `fonts/` of the
     /// templates (the user's beside the built-in ones).
     pub fn new(templates: &Templates) -> std::io::Result<Arc<Shared>> {
+        Shared::with_embedded(templates, &embedded_faces())
+    }
+
+    /// As `new`, with the built-in fonts' faces already known (`embedded_faces`); a face
+    /// naming no built-in file is left out.
+    pub fn with_embedded(templates: &Templates, embedded: &[EmbeddedFace]) -> std::io::Result<Arc<Shared>> {
         let mut fonts = FontStore::new();
-        fonts.extend(typst_kit::fonts::embedded());
+        let files: Vec<&'static [u8]> = typst_assets::fonts().collect();
+        for face in embedded {
+            if let Some(&data) = files.get(face.file) {
+                fonts.push((LazyEmbedded { data, index: face.index }, face.info.clone()));
+            }
+        }
         for name in templates.names_under("fonts") {
             if !name.rsplit('.').next().is_some_and(|x| matches!(x, "ttf" | "otf" | "ttc")) {
                 continue;
