@@ -283,9 +283,18 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     // When the next unit is of a kind the candidate does not show (the references list,
     // most often), no layout of the candidate can size it: the search would lay it out
     // next whatever the room left. Laid out with the candidate instead, it costs nothing
-    // more if it does not fit (the cut then finds the candidate) and saves a layout if it does.
+    // more if it does not fit (the cut then finds the candidate) and saves a layout if it
+    // does. Unless the unit can be laid out alone (`probe`): then the candidate is laid
+    // out without it, and a probe of a few milliseconds rules it out where it needs more
+    // than the room left (the all-countries community brief's first passage: 2 layouts
+    // became 1).
     if k < n && !ranking[..k].iter().any(|u| u.parts().0 == ranking[k].parts().0) {
-        k += 1;
+        let (brief, source) = render(k + 1)?;
+        let alone = super::probe::segment(&source, &ranking[k].key()).is_some();
+        keep_sized(k + 1, brief, source);
+        if !alone {
+            k += 1;
+        }
     }
     // Largest number of units known to fit, with its layout; smallest known not to.
     let mut best: Option<(usize, Attempt)> = None;
@@ -576,12 +585,16 @@ impl Model {
     }
 }
 
-/// The room a page's columns (a glossary, a references list) hide from the blank bands
-/// across the page: Typst fills the first column before the second, so the second ends
-/// higher, and content pushed down by h costs two columns h each, so the room is half the
-/// difference of their ends. Lines side by side in a table do not count (a row is as tall
-/// as its tallest cell), nor does a quote's attribution set at the end of its last line:
-/// columns put many lines beside others, not one or two. Zero where there are no columns.
+/// The room a page's columns (a references list) hide from the blank bands across the
+/// page: Typst fills the first column before the second, so the second ends higher, and
+/// content pushed down by h costs two columns h each, so the room is half the difference of
+/// their ends. Zero where there are no columns. Lines side by side that are not columns do
+/// not count: a table's (a row is as tall as its tallest cell), a term and its description
+/// (lines of two roles), and a quote's attribution set at the end of its last line (right
+/// aligned, it starts wherever its text does, where a column's lines share their left
+/// edge). Counted as columns, a glossary on the last page put the most room the
+/// all-countries community brief's next unit could find at 189 pt, where 21 were left, and
+/// cost a layout.
 fn column_room(text: &crate::typeset::text::PageText, page: usize) -> f64 {
     use crate::typeset::text::Role;
     let mut lines: Vec<&crate::typeset::text::Line> =
@@ -593,7 +606,7 @@ fn column_room(text: &crate::typeset::text::PageText, page: usize) -> f64 {
             if lines[j].top >= lines[i].bottom {
                 break;
             }
-            if lines[j].top < lines[i].bottom - 0.5 * (lines[i].bottom - lines[i].top) {
+            if lines[j].top < lines[i].bottom - 0.5 * (lines[i].bottom - lines[i].top) && lines[j].role == lines[i].role {
                 beside[i] = true;
                 beside[j] = true;
             }
@@ -604,9 +617,15 @@ fn column_room(text: &crate::typeset::text::PageText, page: usize) -> f64 {
     }
     let block: Vec<&&crate::typeset::text::Line> = lines.iter().zip(&beside).filter(|(_, b)| **b).map(|(l, _)| l).collect();
     let top = block.iter().map(|l| l.top).fold(f64::INFINITY, f64::min);
-    // Where the second column starts; the first holds the lines that end before it (a
-    // line across the page below the columns is in neither).
-    let second = block.iter().map(|l| l.left).fold(f64::NEG_INFINITY, f64::max);
+    // Where the second column starts: the rightmost left edge that three or more of these
+    // lines share. The first holds the lines that end before it (a line across the page
+    // below the columns is in neither).
+    let shared = |x: f64| block.iter().filter(|l| (l.left - x).abs() < 1.0).count() >= 3;
+    let first = block.iter().map(|l| l.left).fold(f64::INFINITY, f64::min);
+    let second = block.iter().map(|l| l.left).filter(|x| shared(*x)).fold(f64::NEG_INFINITY, f64::max);
+    if second <= first + 1.0 {
+        return 0.0;
+    }
     let end = |column: &dyn Fn(&crate::typeset::text::Line) -> bool| lines.iter().filter(|l| l.top >= top && column(l)).map(|l| l.bottom).fold(top, f64::max);
     let first_end = end(&|l| l.left < second - 1.0 && l.right <= second);
     let second_end = end(&|l| l.left >= second - 1.0);
