@@ -19,6 +19,7 @@ mod glibc {
     const MADV_HUGEPAGE: c_int = 14;
     /// The size and alignment of the heaps glibc maps for threads' arenas on 64-bit.
     const THREAD_HEAP: usize = 64 << 20;
+    const HUGE_PAGE: usize = 2 << 20;
 
     pub fn keep_headroom() {
         // SAFETY: mallopt only sets a malloc parameter; called before any thread starts.
@@ -42,9 +43,13 @@ mod glibc {
                 // A thread's arena: its heap is the aligned block the allocation is in.
                 madvise((at & !(THREAD_HEAP - 1)) as *mut c_void, THREAD_HEAP, MADV_HUGEPAGE);
             } else {
-                // The main arena: what sbrk has given it so far (with the headroom, 16 MB).
-                let start = (at & !((2 << 20) - 1)) as *mut c_void;
-                madvise(start, brk - start as usize, MADV_HUGEPAGE);
+                // The main arena: what sbrk has given it so far (with the headroom, 16 MB),
+                // from the first 2 MB boundary inside it (only whole 2 MB pages are
+                // mapped so; below it lie the binary's own mappings).
+                let start = (at + HUGE_PAGE - 1) & !(HUGE_PAGE - 1);
+                if start < brk {
+                    madvise(start as *mut c_void, brk - start, MADV_HUGEPAGE);
+                }
             }
             free(probe);
         }

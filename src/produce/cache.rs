@@ -18,14 +18,13 @@ use super::manifest::{self, KeyBuilder};
 use crate::data::Dataset;
 use crate::editorial::Vocabulary;
 use crate::typeset::world::EmbeddedFace;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 pub const FILE_NAME: &str = ".briefgen-data.json";
 pub const FONTS_FILE_NAME: &str = ".briefgen-fonts.json";
 
-/// The file is the key, a newline, then this as JSON: a stale file is known by its first
-/// line, without parsing the rest.
 #[derive(Deserialize)]
 struct Kept {
     data: Dataset,
@@ -52,9 +51,7 @@ pub fn key(data_dir: &Path) -> String {
 /// The dataset kept in `out` under `key`, if there is one (a missing, stale, unreadable,
 /// older-format or failing file is simply not used).
 pub fn load(out: &Path, key: &str, data_dir: &Path) -> Option<(Dataset, Vocabulary)> {
-    let bytes = std::fs::read(out.join(FILE_NAME)).ok()?;
-    let rest = bytes.strip_prefix(key.as_bytes())?.strip_prefix(b"\n")?;
-    let kept: Kept = serde_json::from_slice(rest).ok()?;
+    let kept: Kept = read(&out.join(FILE_NAME), key)?;
     let mut data = kept.data;
     data.dir = data_dir.to_path_buf();
     // Checked again (0.2 ms on the report): a file changed by hand, or by a briefgen with
@@ -62,14 +59,11 @@ pub fn load(out: &Path, key: &str, data_dir: &Path) -> Option<(Dataset, Vocabula
     data.check().is_empty().then_some((data, kept.vocabulary))
 }
 
-/// What `save` writes: the key line, then the dataset and its vocabulary as JSON. Made
-/// apart from the writing so that it can be made while the briefs build, and written only
-/// if the run built something (a file kept on the side meanwhile would be left behind by
-/// an interrupted build).
+/// What `save` writes. Made apart from the writing so that it can be made while the
+/// briefs build, and written only if the run built something (a file kept on the side
+/// meanwhile would be left behind by an interrupted build).
 pub fn encode(key: &str, data: &Dataset, vocabulary: &Vocabulary) -> Option<Vec<u8>> {
-    let mut bytes = format!("{key}\n").into_bytes();
-    serde_json::to_writer(&mut bytes, &Keeping { data, vocabulary }).ok()?;
-    Some(bytes)
+    encode_keyed(key, &Keeping { data, vocabulary })
 }
 
 pub fn save(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -78,16 +72,12 @@ pub fn save(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// The built-in fonts' faces kept in `out` by this build of briefgen, if any.
 pub fn load_fonts(out: &Path) -> Option<Vec<EmbeddedFace>> {
-    let bytes = std::fs::read(out.join(FONTS_FILE_NAME)).ok()?;
-    let rest = bytes.strip_prefix(fonts_key().as_bytes())?.strip_prefix(b"\n")?;
-    serde_json::from_slice(rest).ok()
+    read(&out.join(FONTS_FILE_NAME), &fonts_key())
 }
 
 /// What `save_fonts` writes, made while the briefs build (as `encode`).
 pub fn encode_fonts(faces: &[EmbeddedFace]) -> Option<Vec<u8>> {
-    let mut bytes = format!("{}\n", fonts_key()).into_bytes();
-    serde_json::to_writer(&mut bytes, faces).ok()?;
-    Some(bytes)
+    encode_keyed(&fonts_key(), &faces)
 }
 
 pub fn save_fonts(out: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -99,4 +89,18 @@ fn fonts_key() -> String {
     let mut k = KeyBuilder::new();
     k.part("tool", &manifest::tool_identity());
     k.finish()
+}
+
+/// Both files are the key, a newline, then the JSON: a stale file is known by its first
+/// line, without parsing the rest.
+fn encode_keyed(key: &str, value: &impl Serialize) -> Option<Vec<u8>> {
+    let mut bytes = format!("{key}\n").into_bytes();
+    serde_json::to_writer(&mut bytes, value).ok()?;
+    Some(bytes)
+}
+
+fn read<T: DeserializeOwned>(path: &Path, key: &str) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    let rest = bytes.strip_prefix(key.as_bytes())?.strip_prefix(b"\n")?;
+    serde_json::from_slice(rest).ok()
 }
