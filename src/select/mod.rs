@@ -5,6 +5,7 @@
 //! the headline strip, quotes, services, references, series, conclusion, the comparison
 //! matrix, then the words about the selection (`meta`) and the report (`report`).
 
+mod fields;
 mod figures;
 mod views;
 mod words;
@@ -123,13 +124,14 @@ impl Selector<'_> {
     fn passages_of(&self, c: &Country, out: &mut Vec<Entry<TaggedItem>>) {
         let mut push = |kind: &str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
-                let lead = lead.filter(|l| !text.to_lowercase().starts_with(&l.to_lowercase()));
+                let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
+                let text = Text(text.into());
                 out.push(Entry::new(TaggedItem {
                     kind: kind.to_string(),
                     id: id.to_string(),
                     lead: lead.cloned(),
-                    text: text.to_string(),
-                    gist: gist(text),
+                    gist: Gist(text.clone()),
+                    text,
                     themes: themes.to_vec(),
                     tags: tags.to_vec(),
                     country: c.id.clone(),

@@ -4,18 +4,30 @@
 
 use crate::data::model::{self, Approx};
 use serde::Serialize;
-use std::sync::{Arc, OnceLock};
+use super::fields;
+use minijinja::value::{Enumerator, Object, ObjectRepr};
+use std::fmt;
+use std::sync::{Arc, Mutex};
 
 /// A list entry of the brief shared between the candidates of the page-budget search:
 /// each candidate is a copy of the brief rendered through the templates, so an entry is
-/// copied by reference and turned into a template value once, not once per candidate
-/// (on a large dataset that conversion cost more than the layouts).
+/// copied by reference. To a template it is a map whose fields become template values one
+/// by one, when first read, and once for all candidates: a long list that a template only
+/// filters on one attribute costs that attribute (on a large dataset, turning every entry
+/// into values cost more than the layouts).
 #[derive(Debug)]
-pub struct Entry<T>(Arc<(T, OnceLock<minijinja::Value>)>);
+pub struct Entry<T>(Arc<Fields<T>>);
+
+/// An entry and the fields a template has read.
+#[derive(Debug)]
+pub struct Fields<T> {
+    entry: T,
+    read: Mutex<Vec<(&'static str, minijinja::Value)>>,
+}
 
 impl<T> Entry<T> {
     pub fn new(entry: T) -> Entry<T> {
-        Entry(Arc::new((entry, OnceLock::new())))
+        Entry(Arc::new(Fields { entry, read: Mutex::new(Vec::new()) }))
     }
 }
 
@@ -28,16 +40,37 @@ impl<T> Clone for Entry<T> {
 impl<T> std::ops::Deref for Entry<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.0.0
+        &self.0.entry
     }
 }
 
-impl<T: Serialize> Serialize for Entry<T> {
+impl<T: Serialize + fmt::Debug + Send + Sync + 'static> Object for Fields<T> {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let key = key.as_str()?;
+        let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, v)) = read.iter().find(|(k, _)| *k == key) {
+            return Some(v.clone());
+        }
+        let (name, value) = fields::field(&self.entry, key)?;
+        read.push((name, value.clone()));
+        Some(value)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(fields::names(&self.entry).into_iter().map(minijinja::Value::from).collect())
+    }
+}
+
+impl<T: Serialize + fmt::Debug + Send + Sync + 'static> Serialize for Entry<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if minijinja::value::serializing_for_value() {
-            self.0.1.get_or_init(|| minijinja::Value::from(minijinja::value::Serde(&self.0.0))).serialize(s)
+            minijinja::Value::from_dyn_object(Arc::clone(&self.0)).serialize(s)
         } else {
-            self.0.0.serialize(s)
+            self.0.entry.serialize(s)
         }
     }
 }
@@ -162,10 +195,10 @@ pub struct TaggedItem {
     pub kind: String,
     pub id: String,
     pub lead: Option<String>,
-    pub text: String,
+    pub text: Text,
     /// The text's first sentence, verbatim, with the next when the first is a heading of a
     /// few words (`words::gist`): what a brief that quotes one sentence prints.
-    pub gist: String,
+    pub gist: Gist,
     pub themes: Vec<String>,
     /// Editorial tags from the dataset (`risk`, ...).
     pub tags: Vec<String>,
@@ -173,6 +206,34 @@ pub struct TaggedItem {
     pub country_name: String,
     pub short_name: String,
     pub cite: String,
+}
+
+/// A passage's text, shared with its `Gist`.
+#[derive(Debug, Clone)]
+pub struct Text(pub Arc<str>);
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// A passage's gist, worked out when a template first reads it (an entry's fields become
+/// values one by one): most passages of a large selection are never quoted.
+#[derive(Debug, Clone)]
+pub struct Gist(pub Text);
+
+impl Serialize for Gist {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::words::gist(&self.0))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -313,4 +374,47 @@ pub struct MatrixCell {
     /// Where every key message on the theme is shown in an earlier cell of the row: that
     /// cell's theme name (the cell then has no lead).
     pub also: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(text: &str) -> TaggedItem {
+        let text = Text(text.into());
+        TaggedItem {
+            kind: "lesson".into(),
+            id: "wales-le-1".into(),
+            lead: None,
+            gist: Gist(text.clone()),
+            text,
+            themes: vec!["funding".into()],
+            tags: Vec::new(),
+            country: "wales".into(),
+            country_name: "Wales".into(),
+            short_name: "Wales".into(),
+            cite: "Wales, p. 3".into(),
+        }
+    }
+
+    #[test]
+    fn an_entry_shows_a_template_every_field_as_the_whole_struct_would() {
+        let entry = Entry::new(item("Build capacity. Sustained investment helps. More."));
+        let lazy = minijinja::Value::from(minijinja::value::Serde(&vec![entry.clone()]));
+        let eager = minijinja::Value::from(minijinja::value::Serde(&vec![&*entry]));
+        let env = minijinja::Environment::new();
+        let all = "{% for i in items %}{% for k in i %}{{ k }}={{ i[k] }};{% endfor %}{% endfor %}";
+        let render = |items: &minijinja::Value| env.render_str(all, minijinja::context! { items => items.clone() }).unwrap();
+        assert_eq!(render(&lazy), render(&eager));
+        assert!(render(&lazy).contains("gist=Build capacity. Sustained investment helps.;"));
+        let picked = "{{ items | selectattr('themes', 'contains', 'funding') | map(attribute='id') | join }}";
+        let mut env = minijinja::Environment::new();
+        env.add_test("contains", |seq: minijinja::Value, x: minijinja::Value| seq.try_iter().is_ok_and(|mut it| it.any(|v| v == x)));
+        let fresh = Entry::new(item("Culture matters."));
+        let items = minijinja::Value::from(minijinja::value::Serde(&vec![fresh.clone()]));
+        assert_eq!(env.render_str(picked, minijinja::context! { items => items }).unwrap(), "wales-le-1");
+        // Filtering on one field and printing another made values of those two alone.
+        let read: Vec<&str> = fresh.0.read.lock().unwrap().iter().map(|(k, _)| *k).collect();
+        assert_eq!(read, ["themes", "id"]);
+    }
 }

@@ -31,6 +31,12 @@ pub fn gist(text: &str) -> String {
     format!("{first} {}", first_sentence(rest))
 }
 
+/// Whether `text` begins with `prefix`, ignoring case (as comparing both lower-cased).
+pub(super) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    let mut text = text.chars().flat_map(char::to_lowercase);
+    prefix.chars().flat_map(char::to_lowercase).all(|p| text.next() == Some(p))
+}
+
 pub(super) fn join_names(names: &[String]) -> String {
     match names {
         [] => String::new(),
@@ -110,5 +116,13 @@ mod tests {
         assert_eq!(gist("Build and diversify capacity. Sustained investment helps. More."), "Build and diversify capacity. Sustained investment helps.");
         assert_eq!(gist("Since 2020, Wales has grown its peer workforce. Milestones such as X."), "Since 2020, Wales has grown its peer workforce.");
         assert_eq!(gist("Culture matters."), "Culture matters.");
+    }
+
+    #[test]
+    fn a_lead_the_text_begins_with_is_found_whatever_its_case() {
+        assert!(starts_with_ignoring_case("Named leaders matter. More.", "named Leaders"));
+        assert!(!starts_with_ignoring_case("Named", "Named leaders"));
+        assert!(!starts_with_ignoring_case("Leaders named", "named"));
+        assert!(starts_with_ignoring_case("ÉCOLE x", "école"));
     }
 }
