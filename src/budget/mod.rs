@@ -132,7 +132,7 @@ fn candidates(brief: &Brief, take: Take) -> Vec<Candidate<'_>> {
         Take::Quotes => brief.quotes.iter().map(|q| c(Unit::Quote(q.id.clone()), q.country.as_str(), "", q.themes.as_slice(), NONE)).collect(),
         Take::Services => brief.services.iter().map(|s| c(Unit::Service(s.id.clone()), s.country.as_str(), "", s.themes.as_slice(), NONE)).collect(),
         Take::Charts => brief.series.iter().map(|s| c(Unit::Series(s.id.clone()), "", "", NONE, NONE)).collect(),
-        Take::Passages => brief.items.iter().map(|i| c(Unit::Item(i.id.clone()), i.country.as_str(), i.kind.as_str(), i.themes.as_slice(), i.tags.as_slice())).collect(),
+        Take::Passages => brief.items.iter().map(|i| c(Unit::Item(i.id.clone()), i.country.as_str(), i.kind, i.themes.as_slice(), i.tags.as_slice())).collect(),
         Take::Conclusions => brief.conclusion.iter().map(|k| c(Unit::Conclusion(k.id.clone()), "", "", NONE, NONE)).collect(),
         Take::References => vec![c(Unit::References, "", "", NONE, NONE)],
     }
@@ -164,18 +164,19 @@ pub fn ranking(brief: &Brief, audience: &Audience) -> Vec<Unit> {
 /// The brief with only the first `keep` units of `ranking` (plus everything that is not a
 /// unit for this audience, which its template does not show).
 pub fn retain(brief: &Brief, ranking: &[Unit], keep: usize) -> Brief {
-    let dropped: HashSet<&Unit> = ranking[keep.min(ranking.len())..].iter().collect();
-    let kept = |u: Unit| !dropped.contains(&u);
+    // By kind and id, borrowed: a large selection's lists are gone over for every candidate.
+    let dropped: HashSet<(&str, Option<&str>)> = ranking[keep.min(ranking.len())..].iter().map(Unit::parts).collect();
+    let kept = |kind: &'static str, id: &str| !dropped.contains(&(kind, Some(id)));
     let mut b = brief.clone();
-    b.themes.retain(|t| kept(Unit::Theme(t.id.clone())));
-    b.items.retain(|i| kept(Unit::Item(i.id.clone())));
-    b.figures.retain(|f| kept(Unit::Figure(f.id.clone())));
-    b.headline.retain(|f| kept(Unit::Figure(f.id.clone())));
-    b.quotes.retain(|q| kept(Unit::Quote(q.id.clone())));
-    b.services.retain(|s| kept(Unit::Service(s.id.clone())));
-    b.series.retain(|s| kept(Unit::Series(s.id.clone())));
-    b.conclusion.retain(|c| kept(Unit::Conclusion(c.id.clone())));
-    if !kept(Unit::References) {
+    b.themes.retain(|t| kept("theme", &t.id));
+    b.items.retain(|i| kept("passage", &i.id));
+    b.figures.retain(|f| kept("figure", &f.id));
+    b.headline.retain(|f| kept("figure", &f.id));
+    b.quotes.retain(|q| kept("quote", &q.id));
+    b.services.retain(|s| kept("service", &s.id));
+    b.series.retain(|s| kept("chart", &s.id));
+    b.conclusion.retain(|c| kept("conclusion", &c.id));
+    if dropped.contains(&Unit::References.parts()) {
         b.references.clear();
     }
     let theme_ids: Vec<String> = b.themes.iter().map(|t| t.id.clone()).collect();

@@ -8,7 +8,8 @@ pub mod trace;
 
 use crate::diagnostic::Diagnostic;
 use crate::select::Brief;
-use minijinja::value::{Enumerator, Object, Serde, Value};
+use minijinja::value::{Enumerator, Object, ObjectRepr, Rest, Serde, Value, ValueOrKwargs};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
@@ -48,6 +49,59 @@ impl Object for Watched {
             Err(_) => Enumerator::Empty,
         }
     }
+}
+
+/// `selectattr` and `rejectattr` where the test compares an attribute with one value
+/// (`eq`, `in`, `contains`), as the built-ins give them but without their cost per item (a
+/// path parsed, the test looked up and called with its arguments gathered anew): a brief's
+/// plan filters every selected passage on each render, and on a large dataset those calls
+/// were most of the rendering. `None` where the built-in must decide (another test, a
+/// dotted attribute, a missing one, a container that is not a list of values).
+fn pick(value: &Value, attr: &str, test: Option<&str>, args: &[ValueOrKwargs], invert: bool) -> Option<Vec<Value>> {
+    let [arg] = args else { return None };
+    let arg: &Value = arg;
+    if attr.contains('.') || arg.as_object().is_some_and(|o| matches!(o.repr(), ObjectRepr::Map)) {
+        return None;
+    }
+    let holds = |seq: &Value, x: &Value| -> Option<bool> {
+        match seq.as_object()?.repr() {
+            ObjectRepr::Seq => Some(seq.try_iter().ok()?.any(|v| v == *x)),
+            _ => None,
+        }
+    };
+    let mut out = Vec::new();
+    for item in value.try_iter().ok()? {
+        let v = item.get_attr(attr).ok().filter(|v| !v.is_undefined())?;
+        let passed = match test? {
+            "eq" | "==" | "equalto" => v == *arg,
+            "in" => match arg.as_str() {
+                Some(s) => s.contains(v.as_str()?),
+                None => holds(arg, &v)?,
+            },
+            "contains" => holds(&v, arg)?,
+            _ => return None,
+        };
+        if passed != invert {
+            out.push(item);
+        }
+    }
+    Some(out)
+}
+
+/// Puts `pick` in front of the built-in `selectattr` and `rejectattr`.
+fn add_picking_filters(env: &mut Environment<'static>) {
+    env.add_filter("selectattr", |state: &mut State, value: Value, attr: Cow<'_, str>, test: Option<Cow<'_, str>>, args: Rest<ValueOrKwargs>| {
+        match pick(&value, &attr, test.as_deref(), &args, false) {
+            Some(picked) => Ok(picked),
+            None => minijinja::filters::selectattr(state, value, attr, test, args),
+        }
+    });
+    env.add_filter("rejectattr", |state: &mut State, value: Value, attr: Cow<'_, str>, test: Option<Cow<'_, str>>, args: Rest<ValueOrKwargs>| {
+        match pick(&value, &attr, test.as_deref(), &args, true) {
+            Some(picked) => Ok(picked),
+            None => minijinja::filters::rejectattr(state, value, attr, test, args),
+        }
+    });
 }
 
 /// One template environment, shared by every brief (and every worker thread).
@@ -136,6 +190,7 @@ impl Renderer {
         });
         env.add_function("notes", |state: &mut State| -> Vec<Value> { state.get_or_insert_extension(Notes::default()).0.clone() });
         env.add_test("contains", |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item)));
+        add_picking_filters(&mut env);
         // `f is stated_in(texts)`: one of the texts gives figure `f` (`select::stated`).
         env.add_test("stated_in", |figure: Value, texts: Value| -> bool {
             let (Ok(value), Ok(unit)) = (figure.get_attr("value"), figure.get_attr("unit")) else { return false };
@@ -253,5 +308,58 @@ impl Renderer {
             ErrorKind::TemplateNotFound => d.hint("each audience needs `audiences/<id>/brief.typ.j2` and `brief.docx.j2`; `briefgen templates list` names the built-in files"),
             _ => d,
         }
+    }
+}
+
+#[cfg(test)]
+mod picking_tests {
+    use super::*;
+
+    /// The same filters, through the built-ins and through `pick`, give the same lists, and
+    /// the same errors where the built-ins refuse.
+    #[test]
+    fn picking_gives_what_the_built_in_filters_give() {
+        let contains = |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item));
+        let mut plain = Environment::new();
+        plain.set_undefined_behavior(UndefinedBehavior::Strict);
+        plain.add_test("contains", contains);
+        let mut ours = plain.clone();
+        add_picking_filters(&mut ours);
+        let items = serde_json::json!([
+            {"id": "a", "kind": "key-message", "themes": ["funding", "roles"], "n": 1, "lead": "Money", "sub": {"x": 1}},
+            {"id": "b", "kind": "lesson", "themes": ["roles"], "n": 2, "lead": null, "sub": {"x": 2}},
+            {"id": "c", "kind": "finding", "themes": [], "n": 1, "lead": "money matters", "sub": {"x": 1}},
+        ]);
+        let cases = [
+            "items | selectattr('kind', 'eq', 'lesson')",
+            "items | rejectattr('kind', 'eq', 'lesson')",
+            "items | selectattr('kind', 'in', ['lesson', 'finding'])",
+            "items | selectattr('kind', 'in', 'a key-message list')",
+            "items | selectattr('themes', 'contains', 'roles')",
+            "items | rejectattr('themes', 'contains', 'roles')",
+            "items | rejectattr('id', 'in', ['a'])",
+            "items | selectattr('n', 'eq', 1)",
+            "items | selectattr('n', 'in', [2])",
+            "items | selectattr('lead', 'in', 'Money and more')",
+            "items | selectattr('sub.x', 'eq', 1)",
+            "items | selectattr('lead')",
+            "items | selectattr('id', 'in', {'a': 1})",
+            "items | selectattr('missing', 'eq', 1)",
+            "items | selectattr('kind', 'odd')",
+        ];
+        for case in cases {
+            let render = |env: &Environment| {
+                env.render_str(&format!("{{{{ {case} | map(attribute='id') | join(',') }}}}"), minijinja::context! { items => Value::from(Serde(&items)) })
+                    .map_err(|e| e.to_string())
+            };
+            assert_eq!(render(&ours), render(&plain), "{case}");
+        }
+        // The comparisons are picked without the built-ins; the rest is left to them.
+        let items = Value::from(Serde(&items));
+        let one = |v: Value| [ValueOrKwargs::from(v)];
+        assert_eq!(pick(&items, "themes", Some("contains"), &one(Value::from("roles")), false).map(|v| v.len()), Some(2));
+        assert_eq!(pick(&items, "kind", Some("in"), &one(Value::from(vec!["lesson", "finding"])), true).map(|v| v.len()), Some(1));
+        assert!(pick(&items, "sub.x", Some("eq"), &one(Value::from(1)), false).is_none());
+        assert!(pick(&items, "kind", Some("odd"), &one(Value::from(1)), false).is_none());
     }
 }

@@ -122,12 +122,12 @@ impl Selector<'_> {
     /// before it (tagged `follows`) cannot stand alone in a brief and is left out; a lead
     /// that the text itself begins with is not printed twice.
     fn passages_of(&self, c: &Country, out: &mut Vec<Entry<TaggedItem>>) {
-        let mut push = |kind: &str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
+        let mut push = |kind: &'static str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
                 let text = Text(text.into());
                 out.push(Entry::new(TaggedItem {
-                    kind: kind.to_string(),
+                    kind,
                     id: id.to_string(),
                     lead: lead.cloned(),
                     gist: Gist(text.clone()),

@@ -191,8 +191,8 @@ pub struct CountryView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TaggedItem {
-    /// key-message, context, enabler, finding or lesson.
-    pub kind: String,
+    /// key-message, context, timeline, enabler, finding or lesson.
+    pub kind: &'static str,
     pub id: String,
     pub lead: Option<String>,
     pub text: Text,
@@ -383,7 +383,7 @@ mod tests {
     fn item(text: &str) -> TaggedItem {
         let text = Text(text.into());
         TaggedItem {
-            kind: "lesson".into(),
+            kind: "lesson",
             id: "wales-le-1".into(),
             lead: None,
             gist: Gist(text.clone()),
