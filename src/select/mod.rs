@@ -30,20 +30,22 @@ pub fn select(spec: &Spec, data: &Dataset, audience: &Audience) -> Brief {
     let series = sel.series();
     let headline = sel.headline(&figures, &series);
     let matrix = sel.matrix(&themes, &items);
+    // What every candidate of the page-budget search shows unchanged (or only fewer of)
+    // becomes template values once (`Entry`), not once per render.
     Brief {
         meta: sel.meta(&themes, audience),
-        audience: audience.clone(),
+        audience: Entry::new(audience.clone()),
         style: spec.style.clone(),
-        report: sel.report(),
+        report: Entry::new(sel.report()),
         countries: sel.chosen.iter().map(|c| CountryView { id: c.id.clone(), name: c.name.clone(), short_name: c.short_name.clone() }).collect(),
-        themes,
+        themes: Entry::all(themes),
         items,
-        figures,
-        headline,
+        figures: Entry::all(figures),
+        headline: Entry::all(headline),
         quotes: sel.quotes(),
         services: sel.services(),
         series,
-        conclusion: sel.conclusion(),
+        conclusion: Entry::all(sel.conclusion()),
         references: sel.references(),
         glossary: Vec::new(),
         matrix,

@@ -29,6 +29,10 @@ impl<T> Entry<T> {
     pub fn new(entry: T) -> Entry<T> {
         Entry(Arc::new(Fields { entry, read: Mutex::new(Vec::new()) }))
     }
+
+    pub fn all(entries: Vec<T>) -> Vec<Entry<T>> {
+        entries.into_iter().map(Entry::new).collect()
+    }
 }
 
 impl<T> Clone for Entry<T> {
@@ -79,24 +83,24 @@ impl<T: Serialize + fmt::Debug + Send + Sync + 'static> Serialize for Entry<T> {
 pub struct Brief {
     pub meta: Meta,
     /// The audience (`audience.yaml`): `audience.label`, `audience.body_size`, ...
-    pub audience: crate::audience::Audience,
+    pub audience: Entry<crate::audience::Audience>,
     /// Settings for templates from the project, profile and spec (`style.urls`, ...).
     pub style: serde_yaml::Mapping,
-    pub report: ReportView,
+    pub report: Entry<ReportView>,
     /// The selected countries, in report order (names only; content is in the lists).
     pub countries: Vec<CountryView>,
     /// The selected insights, in report order.
-    pub themes: Vec<ThemeView>,
+    pub themes: Vec<Entry<ThemeView>>,
     /// Key messages, context, enablers, findings and lessons on the selected themes.
     pub items: Vec<Entry<TaggedItem>>,
-    pub figures: Vec<FigureView>,
+    pub figures: Vec<Entry<FigureView>>,
     /// The figures best suited to a headline strip, best first, spread across countries.
-    pub headline: Vec<FigureView>,
+    pub headline: Vec<Entry<FigureView>>,
     pub quotes: Vec<Entry<QuoteView>>,
     pub services: Vec<Entry<ServiceView>>,
     /// Figure series with at least two points (for charts).
     pub series: Vec<SeriesView>,
-    pub conclusion: Vec<ConclusionView>,
+    pub conclusion: Vec<Entry<ConclusionView>>,
     pub references: Vec<Entry<ReferenceView>>,
     /// Glossary terms that occur in the brief's text.
     pub glossary: Vec<model::Term>,
