@@ -51,6 +51,11 @@ impl Object for Watched {
     }
 }
 
+/// `items | selectattr("themes", "contains", "funding")`: a list that holds a value.
+fn contains(seq: Value, item: Value) -> bool {
+    seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item))
+}
+
 /// `selectattr` and `rejectattr` where the test compares an attribute with one value
 /// (`eq`, `in`, `contains`), as the built-ins give them but without their cost per item (a
 /// path parsed, the test looked up and called with its arguments gathered anew): a brief's
@@ -156,7 +161,6 @@ impl Renderer {
         env.add_filter("typst_str", |v: Value| Value::from_safe_string(escape::typst_string(&v.to_string())));
         // For numbers in code positions (chart values), where markup escaping would break them.
         env.add_filter("typst_num", |v: f64| Value::from_safe_string(escape::typst_number(v)));
-        // `items | selectattr("themes", "contains", "funding")`: a list that holds a value.
         // First letter in capitals, the rest as written (`capitalize` would lower "NHS").
         env.add_filter("upper_first", |v: String| {
             let mut c = v.chars();
@@ -189,7 +193,7 @@ impl Renderer {
             }
         });
         env.add_function("notes", |state: &mut State| -> Vec<Value> { state.get_or_insert_extension(Notes::default()).0.clone() });
-        env.add_test("contains", |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item)));
+        env.add_test("contains", contains);
         add_picking_filters(&mut env);
         // `f is stated_in(texts)`: one of the texts gives figure `f` (`select::stated`).
         env.add_test("stated_in", |figure: Value, texts: Value| -> bool {
@@ -319,7 +323,6 @@ mod picking_tests {
     /// the same errors where the built-ins refuse.
     #[test]
     fn picking_gives_what_the_built_in_filters_give() {
-        let contains = |seq: Value, item: Value| seq.try_iter().is_ok_and(|mut it| it.any(|x| x == item));
         let mut plain = Environment::new();
         plain.set_undefined_behavior(UndefinedBehavior::Strict);
         plain.add_test("contains", contains);

@@ -127,7 +127,7 @@ impl Selector<'_> {
         let mut push = |kind: &'static str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
-                let text = Text(text.into());
+                let text: std::sync::Arc<str> = text.into();
                 out.push(Entry::new(TaggedItem {
                     kind,
                     id: id.to_string(),

@@ -199,7 +199,7 @@ pub struct TaggedItem {
     pub kind: &'static str,
     pub id: String,
     pub lead: Option<String>,
-    pub text: Text,
+    pub text: Arc<str>,
     /// The text's first sentence, verbatim, with the next when the first is a heading of a
     /// few words (`words::gist`): what a brief that quotes one sentence prints.
     pub gist: Gist,
@@ -212,27 +212,10 @@ pub struct TaggedItem {
     pub cite: String,
 }
 
-/// A passage's text, shared with its `Gist`.
-#[derive(Debug, Clone)]
-pub struct Text(pub Arc<str>);
-
-impl std::ops::Deref for Text {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for Text {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
 /// A passage's gist, worked out when a template first reads it (an entry's fields become
 /// values one by one): most passages of a large selection are never quoted.
 #[derive(Debug, Clone)]
-pub struct Gist(pub Text);
+pub struct Gist(pub Arc<str>);
 
 impl Serialize for Gist {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -385,7 +368,7 @@ mod tests {
     use super::*;
 
     fn item(text: &str) -> TaggedItem {
-        let text = Text(text.into());
+        let text: Arc<str> = text.into();
         TaggedItem {
             kind: "lesson",
             id: "wales-le-1".into(),
