@@ -3,6 +3,8 @@
 //! and `watch` rebuilds on a change.
 
 mod common;
+use briefgen::data::Dataset;
+use briefgen::editorial::Vocabulary;
 use common::*;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -100,7 +102,7 @@ fn unchanged_inputs_are_skipped_and_changed_ones_rebuilt() {
 #[test]
 fn the_dataset_kept_between_runs_gives_the_same_briefs_and_follows_every_edit() {
     let p = Project::new();
-    let kept = p.path("out/.briefgen-data.json");
+    let kept = p.path("out").join(briefgen::produce::cache::FILE_NAME);
     p.build(&[]);
     assert!(kept.is_file(), "a build that parsed the YAML keeps the dataset");
     let first: Vec<Vec<u8>> = ["wales.pdf", "wales.docx", "nz.pdf", "nz.docx"].iter().map(|f| std::fs::read(p.path("out").join(f)).unwrap()).collect();
@@ -112,26 +114,35 @@ fn the_dataset_kept_between_runs_gives_the_same_briefs_and_follows_every_edit() 
     };
     same("when built from the kept dataset");
     // It is what the next build reads: a name changed in it (and only there) is printed.
-    let text = std::fs::read_to_string(&kept).unwrap();
-    std::fs::write(&kept, text.replacen("\"name\":\"Wales\"", "\"name\":\"Walez\"", 1)).unwrap();
+    let bytes = std::fs::read(&kept).unwrap();
+    let split = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let (key, body) = bytes.split_at(split);
+    let (data, vocabulary): (Dataset, Vocabulary) = postcard::from_bytes(body).unwrap();
+    let edited = |edit: &dyn Fn(&mut Dataset)| {
+        let mut data = postcard::from_bytes::<(Dataset, Vocabulary)>(body).unwrap().0;
+        edit(&mut data);
+        postcard::to_extend(&(&data, &vocabulary), key.to_vec()).unwrap()
+    };
+    let walez = |d: &mut Dataset| d.countries.iter_mut().find(|c| c.id == "wales").unwrap().name = "Walez".into();
+    assert_eq!(data.countries.iter().find(|c| c.id == "wales").unwrap().name, "Wales");
+    std::fs::write(&kept, edited(&walez)).unwrap();
     p.build(&["--force"]);
     assert!(contains(&pdf_text(&p.path("out/wales.pdf")), "Walez"), "the kept dataset was not read");
     // A file the dataset is not read from (the report's PDF kept beside it) changes nothing.
     std::fs::write(p.path("data/report.pdf"), b"%PDF-1.7 not part of the dataset").unwrap();
     p.build(&["--force"]);
     assert!(contains(&pdf_text(&p.path("out/wales.pdf")), "Walez"), "a file the dataset does not read made it parse again");
-    std::fs::write(&kept, &text).unwrap();
+    std::fs::write(&kept, &bytes).unwrap();
     same("from the kept dataset restored");
     // One that fails the dataset's checks (the same name changed, and an insight's summary
     // emptied) is not used: the YAML is parsed again.
-    let (key, json) = text.split_once('\n').unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
-    let wales = v["data"]["countries"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == "wales").unwrap();
-    wales["name"] = "Walez".into();
-    v["data"]["insights"]["insights"][0]["summary"] = "".into();
-    std::fs::write(&kept, format!("{key}\n{v}")).unwrap();
+    std::fs::write(&kept, edited(&|d| {
+        walez(d);
+        d.insights.insights[0].summary = String::new();
+    }))
+    .unwrap();
     same("when the kept dataset fails its checks");
-    // A damaged file is not used (the key line stays, the JSON after it is cut short).
+    // A damaged file is not used (the key line stays, what follows it is cut short).
     let text = std::fs::read(&kept).unwrap();
     std::fs::write(&kept, &text[..text.len() / 2]).unwrap();
     same("after the kept dataset was damaged");
