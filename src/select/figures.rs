@@ -5,6 +5,7 @@
 use super::views::{FigureView, SeriesView};
 use super::words::NUMBER_WORDS;
 use crate::data::model::{self, Approx};
+use std::collections::HashMap;
 
 /// "5,000", "1.5", "71".
 pub fn format_number(v: f64) -> String {
@@ -173,15 +174,25 @@ fn same_fact(a: &FigureView, b: &FigureView) -> bool {
 /// Keeps the first record of each fact; it joins the series of a dropped record, so a
 /// template that shows the series as a chart does not show the fact again beside it.
 pub(super) fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
+    // Only records of one country and one value can be one fact: each is compared with
+    // those alone, not with every record kept (thousands, in a large selection).
     let mut out: Vec<FigureView> = Vec::new();
+    let mut alike: HashMap<(String, u64), Vec<usize>> = HashMap::new();
     for f in figures {
-        match out.iter_mut().find(|g| same_fact(g, &f)) {
-            Some(g) => {
+        // 0.0 and -0.0 are one value; NaN is no value's equal, and `same_fact` says so.
+        let value = if f.value == 0.0 { 0 } else { f.value.to_bits() };
+        let kept = alike.entry((f.country.clone(), value)).or_default();
+        match kept.iter().copied().find(|&i| same_fact(&out[i], &f)) {
+            Some(i) => {
+                let g = &mut out[i];
                 if g.series.is_none() {
                     g.series = f.series;
                 }
             }
-            None => out.push(f),
+            None => {
+                kept.push(out.len());
+                out.push(f);
+            }
         }
     }
     out

@@ -18,6 +18,7 @@ use crate::data::model::{self, Country};
 use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
+use std::collections::{HashMap, HashSet};
 use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, names_unit, states, unit_for};
 use words::{join_names, lower_first, mentions};
 
@@ -277,8 +278,16 @@ impl Selector<'_> {
         self.chosen
             .iter()
             .flat_map(|c| {
+                // Each service's figures, gathered in one pass over the chapter's figures.
+                let mut by_service: HashMap<&str, Vec<&model::Figure>> = HashMap::new();
+                for f in &c.figures {
+                    if let Some(s) = &f.service {
+                        by_service.entry(s).or_default().push(f);
+                    }
+                }
                 c.services.iter().filter(|s| self.on_theme(&s.themes)).map(move |s| {
                     let points = s.points.join(" ");
+                    let figures = by_service.get(s.id.as_str()).map_or(&[][..], Vec::as_slice);
                     Entry::new(ServiceView {
                         id: s.id.clone(),
                         name: s.name.clone(),
@@ -289,7 +298,7 @@ impl Selector<'_> {
                         country_name: c.name.clone(),
                         themes: s.themes.clone(),
                         figures: distinct(
-                            c.figures.iter().filter(|f| f.service.as_deref() == Some(&s.id) && !states(&points, f)).map(|f| self.figure(c, f)).collect(),
+                            figures.iter().filter(|f| !states(&points, f)).map(|f| self.figure(c, f)).collect(),
                         ),
                         cite: self.cite(c, "services", s.page),
                     })
@@ -335,6 +344,7 @@ impl Selector<'_> {
 
     /// Selected countries × selected themes.
     fn matrix(&self, themes: &[ThemeView], items: &[Entry<TaggedItem>]) -> Vec<MatrixRow> {
+        let passages_on: HashSet<(&str, &str)> = items.iter().flat_map(|i| i.themes.iter().map(|t| (i.country.as_str(), t.as_str()))).collect();
         self.chosen
             .iter()
             .map(|c| {
@@ -351,7 +361,7 @@ impl Selector<'_> {
                         if let Some(k) = key {
                             shown.push((&k.id, &t.name));
                         }
-                        let other = items.iter().any(|i| i.country == c.id && i.themes.contains(&t.id));
+                        let other = passages_on.contains(&(c.id.as_str(), t.id.as_str()));
                         MatrixCell {
                             theme: t.id.clone(),
                             level: if key.is_some() || also.is_some() { "key" } else if other { "other" } else { "none" }.to_string(),
