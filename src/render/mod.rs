@@ -68,9 +68,11 @@ fn pick(value: &Value, attr: &str, test: Option<&str>, args: &[ValueOrKwargs], i
     if attr.contains('.') || arg.as_object().is_some_and(|o| matches!(o.repr(), ObjectRepr::Map)) {
         return None;
     }
+    // A list joined with `+` is an iterable, not a list (`plan.shown + [...]`): both are
+    // gone through as the built-in `in` goes through them.
     let holds = |seq: &Value, x: &Value| -> Option<bool> {
         match seq.as_object()?.repr() {
-            ObjectRepr::Seq => Some(seq.try_iter().ok()?.any(|v| v == *x)),
+            ObjectRepr::Seq | ObjectRepr::Iterable => Some(seq.try_iter().ok()?.any(|v| v == *x)),
             _ => None,
         }
     };
@@ -341,6 +343,8 @@ mod picking_tests {
             "items | selectattr('themes', 'contains', 'roles')",
             "items | rejectattr('themes', 'contains', 'roles')",
             "items | rejectattr('id', 'in', ['a'])",
+            "items | rejectattr('id', 'in', ['a'] + ['c'])",
+            "items | selectattr('themes', 'contains', 'roles') | rejectattr('id', 'in', [] + ['b'])",
             "items | selectattr('n', 'eq', 1)",
             "items | selectattr('n', 'in', [2])",
             "items | selectattr('lead', 'in', 'Money and more')",
@@ -362,6 +366,8 @@ mod picking_tests {
         let one = |v: Value| [ValueOrKwargs::from(v)];
         assert_eq!(pick(&items, "themes", Some("contains"), &one(Value::from("roles")), false).map(|v| v.len()), Some(2));
         assert_eq!(pick(&items, "kind", Some("in"), &one(Value::from(vec!["lesson", "finding"])), true).map(|v| v.len()), Some(1));
+        let joined = Environment::new().compile_expression("['a'] + ['c']").unwrap().eval(()).unwrap();
+        assert_eq!(pick(&items, "id", Some("in"), &one(joined), true).map(|v| v.len()), Some(1));
         assert!(pick(&items, "sub.x", Some("eq"), &one(Value::from(1)), false).is_none());
         assert!(pick(&items, "kind", Some("odd"), &one(Value::from(1)), false).is_none());
     }
