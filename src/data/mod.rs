@@ -300,7 +300,7 @@ impl Dataset {
     /// Checks everything serde cannot: unique ids, known country and theme ids, no empty
     /// text, figures and quotes in a known section, services that exist.
     pub fn check(&self) -> Vec<Diagnostic> {
-        let mut c = Checker { data: self, errors: Vec::new(), seen: HashSet::new() };
+        let mut c = Checker { data: self, errors: Vec::new(), seen: HashSet::new(), themes: self.theme_ids(), countries: self.country_ids() };
         c.run();
         c.errors
     }
@@ -317,10 +317,13 @@ fn contains_id(line: &str, id: &str) -> bool {
 struct Checker<'a> {
     data: &'a Dataset,
     errors: Vec<Diagnostic>,
-    seen: HashSet<String>,
+    // Borrowed, as are the ids below: a large dataset has tens of thousands of items.
+    seen: HashSet<&'a str>,
+    themes: Vec<&'a str>,
+    countries: Vec<&'a str>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     fn file(&self, name: &str) -> PathBuf {
         self.data.dir.join(name)
     }
@@ -330,13 +333,13 @@ impl Checker<'_> {
         self.errors.push(Diagnostic::new(msg).in_file(file).locate(text, anchor, key, value).hint(hint));
     }
 
-    fn id(&mut self, file: &Path, id: &str) {
+    fn id(&mut self, file: &Path, id: &'a str) {
         let valid = !id.is_empty()
             && id.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
         if !valid {
             self.error(file, None, "id", id, format!("id `{id}` is not well-formed"), "ids use lowercase letters, digits and single hyphens, e.g. `wales-km-autonomy`".into());
         }
-        if !self.seen.insert(id.to_string()) {
+        if !self.seen.insert(id) {
             // Point at the last use in this file: the first may be in another file.
             let text = self.data.source(file);
             let mut d = Diagnostic::new(format!("id `{id}` is used twice"))
@@ -363,26 +366,24 @@ impl Checker<'_> {
     }
 
     fn themes(&mut self, file: &Path, id: &str, themes: &[String]) {
-        let valid = self.data.theme_ids();
         for t in themes {
-            if !valid.contains(&t.as_str()) {
-                let hint = diagnostic::suggest(t, valid.iter().copied());
+            if !self.themes.contains(&t.as_str()) {
+                let hint = diagnostic::suggest(t, self.themes.iter().copied());
                 self.error(file, Some(id), "themes", t, format!("unknown theme id `{t}` in `{id}`"), hint);
             }
         }
     }
 
     fn countries(&mut self, file: &Path, anchor: &str, countries: &[String]) {
-        let valid = self.data.country_ids();
         for c in countries {
-            if !valid.contains(&c.as_str()) {
-                let hint = diagnostic::suggest(c, valid.iter().copied());
+            if !self.countries.contains(&c.as_str()) {
+                let hint = diagnostic::suggest(c, self.countries.iter().copied());
                 self.error(file, Some(anchor), "countries", c, format!("unknown country id `{c}`"), hint);
             }
         }
     }
 
-    fn item(&mut self, file: &Path, item: &Item) {
+    fn item(&mut self, file: &Path, item: &'a Item) {
         self.id(file, &item.id);
         self.text(file, &item.id, "text", &item.text);
         self.themes(file, &item.id, &item.themes);
@@ -395,7 +396,7 @@ impl Checker<'_> {
         }
     }
 
-    fn figure(&mut self, file: &Path, f: &Figure, sections: &[&str]) {
+    fn figure(&mut self, file: &Path, f: &'a Figure, sections: &[&str]) {
         self.id(file, &f.id);
         self.text(file, &f.id, "measure", &f.measure);
         self.text(file, &f.id, "unit", &f.unit);
@@ -409,7 +410,7 @@ impl Checker<'_> {
         }
     }
 
-    fn quote(&mut self, file: &Path, q: &Quote, sections: Option<&[&str]>) {
+    fn quote(&mut self, file: &Path, q: &'a Quote, sections: Option<&[&str]>) {
         self.id(file, &q.id);
         self.text(file, &q.id, "text", &q.text);
         self.themes(file, &q.id, &q.themes);
@@ -507,7 +508,7 @@ impl Checker<'_> {
         }
     }
 
-    fn country(&mut self, c: &Country) {
+    fn country(&mut self, c: &'a Country) {
         let file = self.file(&format!("countries/{}.yaml", c.id));
         for key in c.sections.keys() {
             if !SECTION_KEYS.contains(&key.as_str()) {
