@@ -425,7 +425,7 @@ impl<'a> Checker<'a> {
         let data = self.data;
         if let Some(options) = &data.options {
             let file = self.file("options.yaml");
-            let themes = data.theme_ids();
+            let themes = self.themes.clone();
             for id in options.options.keys() {
                 if !themes.contains(&id.as_str()) {
                     let hint = diagnostic::suggest(id, themes.iter().copied());

@@ -35,6 +35,13 @@ impl<T> Entry<T> {
     }
 }
 
+impl<T: Serialize + fmt::Debug + Send + Sync + 'static> Entry<T> {
+    /// The entry as a template value: the shared entry itself, its fields read on demand.
+    fn value(&self) -> minijinja::Value {
+        minijinja::Value::from_dyn_object(Arc::clone(&self.0))
+    }
+}
+
 impl<T> Clone for Entry<T> {
     fn clone(&self) -> Entry<T> {
         Entry(Arc::clone(&self.0))
@@ -72,7 +79,7 @@ impl<T: Serialize + fmt::Debug + Send + Sync + 'static> Object for Fields<T> {
 impl<T: Serialize + fmt::Debug + Send + Sync + 'static> Serialize for Entry<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if minijinja::value::serializing_for_value() {
-            minijinja::Value::from_dyn_object(Arc::clone(&self.0)).serialize(s)
+            self.value().serialize(s)
         } else {
             self.0.entry.serialize(s)
         }
@@ -91,8 +98,7 @@ impl<T: Serialize + fmt::Debug + Send + Sync + 'static> Object for Listed<T> {
     }
 
     fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        let entry = self.0.get(key.as_usize()?)?;
-        Some(minijinja::Value::from_dyn_object(Arc::clone(&entry.0)))
+        self.0.get(key.as_usize()?).map(Entry::value)
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
