@@ -89,6 +89,34 @@ pub(super) fn names_unit(detail: &str, unit: &str) -> bool {
     text.windows(unit.len()).any(|w| w[..unit.len() - 1] == unit[..unit.len() - 1] && forms.contains(&w[unit.len() - 1].as_str()))
 }
 
+/// Where the detail names the unit in its first few words ("recovery education centres
+/// across Ireland" for 8 centres), the detail split after that name: a strip card prints
+/// the name beside the number and the rest below it, as it does "7" / "health boards" /
+/// "in Wales". None when the name comes later or too little would be left below it.
+pub(super) fn lead_naming_unit(detail: &str, unit: &str) -> Option<(String, String)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '’' || c == '\'';
+    // Each word of the detail with the byte offset where it ends.
+    let mut words: Vec<(String, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in detail.char_indices().chain(std::iter::once((detail.len(), ' '))) {
+        match (is_word(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((detail[s..i].to_lowercase(), i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let last = unit.split(|c: char| !is_word(c)).rfind(|w| !w.is_empty())?.to_lowercase();
+    let singular = last.strip_suffix('s').unwrap_or(&last).to_string();
+    let plural = format!("{singular}s");
+    let at = words.iter().take(4).position(|(w, _)| *w == last || *w == singular || *w == plural)?;
+    let end = words[at].1;
+    let rest = detail[end..].trim_start_matches([' ', ',']).trim();
+    (rest.split_whitespace().count() >= 2).then(|| (detail[..end].to_string(), rest.to_string()))
+}
+
 /// A unit as printed after its number: "1 health board", "7 health boards".
 pub(super) fn unit_for(value: f64, unit: &str) -> String {
     if value == 1.0
@@ -124,9 +152,16 @@ pub fn stated(text: &str, value: f64, unit: &str) -> bool {
     let names: Vec<String> = unit.split_whitespace().map(stem).filter(|w| w.chars().count() >= 4).collect();
     let plain = text.replace(',', "");
     let words: Vec<&str> = plain.split_whitespace().collect();
+    // A small whole number may be written as a word ("into six new Regional Health Authorities").
+    let word = (value.fract() == 0.0 && (0.0..=20.0).contains(&value)).then(|| NUMBER_WORDS[value as usize]);
     words.iter().enumerate().any(|(i, w)| {
-        let w = w.trim_start_matches(|c: char| !c.is_ascii_digit());
-        let Some(rest) = w.strip_prefix(digits.as_str()) else { return false };
+        let rest = if word.is_some_and(|n| w.trim_matches(|c: char| !c.is_alphanumeric()).eq_ignore_ascii_case(n)) {
+            ""
+        } else {
+            let w = w.trim_start_matches(|c: char| !c.is_ascii_digit());
+            let Some(rest) = w.strip_prefix(digits.as_str()) else { return false };
+            rest
+        };
         if rest.starts_with(|c: char| c.is_ascii_digit() || c == '.' && rest.len() > 1) {
             return false;
         }
@@ -286,6 +321,8 @@ mod tests {
         assert!(!stated("a 71-page report; 710 roles", 71.0, "%"));
         assert!(!stated("over 5,000 peer workers", 5.0, "peer workers"));
         assert!(stated("over 5,000 peer workers", 5000.0, "peer workers"));
+        assert!(stated("the reorganisation of the HSE into six new Regional Health Authorities", 6.0, "new Regional Health Authorities"));
+        assert!(!stated("six months later, the other two health boards", 6.0, "health boards"));
     }
 
     #[test]
@@ -307,5 +344,15 @@ mod tests {
         assert!(!names_unit("in the Copenhagen region", "peer workers"));
         assert!(!names_unit("support workers in a pilot", "peer support workers"));
         assert!(!names_unit("retention rate of peer support staff", "%"));
+    }
+
+    #[test]
+    fn a_detail_that_opens_with_the_unit_gives_the_card_its_label() {
+        let split = |d: &str, u: &str| lead_naming_unit(d, u).map(|(a, b)| format!("{a} | {b}"));
+        assert_eq!(split("recovery education centres across Ireland supporting staff", "centres").as_deref(), Some("recovery education centres | across Ireland supporting staff"));
+        assert_eq!(split("autonomous health boards in Wales", "health boards").as_deref(), Some("autonomous health boards | in Wales"));
+        // Named too late to be the card's label, or nothing left to say below it.
+        assert_eq!(split("national target for recruiting peer support workers", "peer support workers"), None);
+        assert_eq!(split("recovery education centres", "centres"), None);
     }
 }

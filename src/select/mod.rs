@@ -19,7 +19,7 @@ use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
 use std::collections::{HashMap, HashSet};
-use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, names_unit, states, unit_for};
+use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, lead_naming_unit, names_unit, states, unit_for};
 use words::{join_names, lower_first, mentions};
 
 /// Builds the brief's content from a checked spec and dataset.
@@ -84,15 +84,24 @@ impl Selector<'_> {
 
     fn figure(&self, c: &Country, f: &model::Figure) -> FigureView {
         let after_unit = detail(&f.measure, &f.unit);
+        let names = names_unit(&after_unit, &f.unit);
+        let unit = unit_for(f.value, &f.unit);
+        let (label, caption) = match (f.unit == "%", names) {
+            (true, _) => (String::new(), after_unit.clone()),
+            (false, true) => lead_naming_unit(&after_unit, &f.unit).unwrap_or_else(|| (String::new(), after_unit.clone())),
+            (false, false) => (unit.clone(), after_unit.clone()),
+        };
         FigureView {
             id: f.id.clone(),
             number: figure_number(f),
             phrase: figure_phrase(f),
             value: f.value,
             approx: f.approx,
-            unit: unit_for(f.value, &f.unit),
+            unit,
+            label,
+            caption,
             measure: f.measure.clone(),
-            names_unit: names_unit(&after_unit, &f.unit),
+            names_unit: names,
             detail: after_unit,
             when: f.when.clone(),
             place: f.place.clone(),

@@ -287,6 +287,11 @@ pub struct FigureView {
     /// The detail names the unit itself, mid-phrase: the number goes before it alone
     /// ("8" / "recovery education centres across Ireland", not "8 centres" / ...).
     pub names_unit: bool,
+    /// A strip card's two lines: the words beside the number ("health boards"; "recovery
+    /// education centres" where the detail opens by naming the unit; none for a
+    /// percentage) and what goes below them ("in Wales"; "across Ireland supporting…").
+    pub label: String,
+    pub caption: String,
     pub when: Option<String>,
     pub place: String,
     /// Where and when, leaving out a place the measure already names: "Wales, 2024".
