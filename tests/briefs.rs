@@ -209,7 +209,9 @@ fn figures_and_quotes_carry_citations() {
         let figures = printed.len() - quotes;
         // The report's introduction is quoted in the community brief besides the voices.
         assert!(audience == "funder" || quotes >= 1, "{audience}: no quote printed");
-        assert!(audience == "community" || figures >= 3, "{audience}: only {figures} figures printed");
+        // The funder's table leaves out the figures its passages already give (this
+        // selection's DKK 600 million), so it prints fewer than the minister's strip.
+        assert!(audience == "community" || figures >= 2, "{audience}: only {figures} figures printed");
     }
 }
 

@@ -152,8 +152,9 @@ pub fn stated(text: &str, value: f64, unit: &str) -> bool {
     let names: Vec<String> = unit.split_whitespace().map(stem).filter(|w| w.chars().count() >= 4).collect();
     let plain = text.replace(',', "");
     let words: Vec<&str> = plain.split_whitespace().collect();
-    // A small whole number may be written as a word ("into six new Regional Health Authorities").
-    let word = (value.fract() == 0.0 && (0.0..=20.0).contains(&value)).then(|| NUMBER_WORDS[value as usize]);
+    // A small whole number may be written as a word ("into six new Regional Health
+    // Authorities"); not one, which is as often a pronoun ("one of the peer workers").
+    let word = (value.fract() == 0.0 && (2.0..=20.0).contains(&value)).then(|| NUMBER_WORDS[value as usize]);
     words.iter().enumerate().any(|(i, w)| {
         let rest = if word.is_some_and(|n| w.trim_matches(|c: char| !c.is_alphanumeric()).eq_ignore_ascii_case(n)) {
             ""
@@ -206,8 +207,9 @@ fn same_fact(a: &FigureView, b: &FigureView) -> bool {
     }
 }
 
-/// Keeps the first record of each fact; it joins the series of a dropped record, so a
-/// template that shows the series as a chart does not show the fact again beside it.
+/// Keeps the first record of each fact; it joins the series and the service of a dropped
+/// record, so a template that shows the series as a chart, or the service, does not show
+/// the fact again beside it.
 pub(super) fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
     // Only records of one country and one value can be one fact: each is compared with
     // those alone, not with every record kept (thousands, in a large selection).
@@ -222,6 +224,9 @@ pub(super) fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
                 let g = &mut out[i];
                 if g.series.is_none() {
                     g.series = f.series;
+                }
+                if g.service.is_none() {
+                    g.service = f.service;
                 }
             }
             None => {
@@ -323,6 +328,7 @@ mod tests {
         assert!(stated("over 5,000 peer workers", 5000.0, "peer workers"));
         assert!(stated("the reorganisation of the HSE into six new Regional Health Authorities", 6.0, "new Regional Health Authorities"));
         assert!(!stated("six months later, the other two health boards", 6.0, "health boards"));
+        assert!(!stated("one of the first peer support workers", 1.0, "peer support worker"));
     }
 
     #[test]
