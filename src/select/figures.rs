@@ -117,6 +117,20 @@ pub(super) fn lead_naming_unit(detail: &str, unit: &str) -> Option<(String, Stri
     (rest.split_whitespace().count() >= 2).then(|| (detail[..end].to_string(), rest.to_string()))
 }
 
+/// A card's caption without a closing quotation in brackets that gives the card's own number
+/// again: the measure keeps the report's words ("annual government commitment … (“DKK 600
+/// million annually”)"), and the card prints the number above them.
+pub(super) fn without_restated_quote(caption: &str, f: &model::Figure) -> String {
+    let trimmed = caption.trim_end();
+    if let Some(open) = trimmed.rfind(" (“").or_else(|| trimmed.rfind(" (\""))
+        && (trimmed.ends_with("”)") || trimmed.ends_with("\")"))
+        && states(&trimmed[open..], f)
+    {
+        return trimmed[..open].to_string();
+    }
+    caption.to_string()
+}
+
 /// A unit as printed after its number: "1 health board", "7 health boards".
 pub(super) fn unit_for(value: f64, unit: &str) -> String {
     if value == 1.0
@@ -269,10 +283,18 @@ pub(super) fn headline_score(f: &FigureView, last_of_series: bool, words: &model
 }
 
 /// Figures ranked for a headline strip: by score, then spread so each country gets one
-/// before any gets two; duplicates (same number, unit and place) once only.
+/// before any gets two; duplicates once only: one fact (`same_fact`), or the same value
+/// and unit in one country, which in a strip reads as one fact told twice ("about 90" peer
+/// workers in 2022 and "90+" now, Copenhagen).
 pub(super) fn headline(figures: &[FigureView], series: &[SeriesView], words: &model::HeadlineWords) -> Vec<FigureView> {
+    // The series' last point, or another record of it (Copenhagen's "more than 90" peer
+    // workers in 2022 is kept as the report's other record, "about 90" in 2022).
     let last_of_series = |f: &FigureView| {
-        f.series.as_ref().is_some_and(|id| series.iter().any(|s| &s.id == id && s.points.last().is_some_and(|p| p.number == f.number)))
+        f.series.as_ref().is_some_and(|id| {
+            series.iter().any(|s| {
+                &s.id == id && s.points.last().is_some_and(|p| p.number == f.number || (f.when.as_ref() == Some(&p.when) && p.value == f.value))
+            })
+        })
     };
     let scored: Vec<(i32, usize, &FigureView)> = figures.iter().enumerate().map(|(i, f)| (headline_score(f, last_of_series(f), words), i, f)).collect();
     // Too few good ones: take the rest in score order rather than show no strip at all.
@@ -284,7 +306,7 @@ pub(super) fn headline(figures: &[FigureView], series: &[SeriesView], words: &mo
     ranked.sort_by_key(|(score, i, _)| (-score, *i));
     let mut seen: Vec<&FigureView> = Vec::new();
     ranked.retain(|(_, _, f)| {
-        let fresh = !seen.iter().any(|g| same_fact(g, f) || g.number == f.number && g.unit == f.unit && g.place == f.place);
+        let fresh = !seen.iter().any(|g| same_fact(g, f) || g.value == f.value && g.unit == f.unit && g.country == f.country);
         seen.push(f);
         fresh
     });
@@ -350,6 +372,29 @@ mod tests {
         assert!(!names_unit("in the Copenhagen region", "peer workers"));
         assert!(!names_unit("support workers in a pilot", "peer support workers"));
         assert!(!names_unit("retention rate of peer support staff", "%"));
+    }
+
+    #[test]
+    fn a_caption_loses_a_quotation_that_gives_its_number_again() {
+        let figure = |value: f64| model::Figure {
+            id: "f".into(),
+            value,
+            unit: "million DKK".into(),
+            approx: None,
+            measure: String::new(),
+            when: None,
+            place: "Denmark".into(),
+            section: None,
+            service: None,
+            series: None,
+            themes: Vec::new(),
+            page: None,
+        };
+        let caption = "annual government commitment to improve mental health services (“DKK 600 million annually”)";
+        assert_eq!(without_restated_quote(caption, &figure(600.0)), "annual government commitment to improve mental health services");
+        assert_eq!(without_restated_quote(caption, &figure(90.0)), caption);
+        assert_eq!(without_restated_quote("in the Copenhagen region (“around 90 by 2022”)", &figure(90.0)), "in the Copenhagen region");
+        assert_eq!(without_restated_quote("peer workers (the report’s count)", &figure(90.0)), "peer workers (the report’s count)");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
 use std::collections::{HashMap, HashSet};
-use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, lead_naming_unit, names_unit, states, unit_for};
+use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, lead_naming_unit, names_unit, states, unit_for, without_restated_quote};
 use words::{join_names, lower_first, mentions};
 
 /// Builds the brief's content from a checked spec and dataset.
@@ -91,6 +91,7 @@ impl Selector<'_> {
             (false, true) => lead_naming_unit(&after_unit, &f.unit).unwrap_or_else(|| (String::new(), after_unit.clone())),
             (false, false) => (unit.clone(), after_unit.clone()),
         };
+        let caption = without_restated_quote(&caption, f);
         FigureView {
             id: f.id.clone(),
             number: figure_number(f),
