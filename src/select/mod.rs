@@ -28,8 +28,12 @@ pub fn select(spec: &Spec, data: &Dataset, audience: &Audience) -> Brief {
     let themes = sel.themes();
     let items = sel.passages();
     let figures = sel.figures();
-    let series = sel.series();
-    let headline = sel.headline(&figures, &series);
+    // A series' last point leads the strip even where the series is on none of the
+    // selected themes (and so is no chart): the strip's figures may be off-theme too.
+    let (series, unshown): (Vec<_>, Vec<_>) = sel.series().into_iter().partition(|(_, shown)| *shown);
+    let series: Vec<SeriesView> = series.into_iter().map(|(s, _)| s).collect();
+    let every_series: Vec<SeriesView> = series.iter().cloned().chain(unshown.into_iter().map(|(s, _)| s)).collect();
+    let headline = sel.headline(&figures, &every_series);
     let matrix = sel.matrix(&themes, &items);
     // What every candidate of the page-budget search shows unchanged (or only fewer of)
     // becomes template values once (`Entry`), not once per render.
@@ -175,8 +179,9 @@ impl Selector<'_> {
     }
 
     /// Figure series of the selected countries, points in file order (the data lists
-    /// them chronologically); a series is shown if any of its points is on a selected theme.
-    fn series(&self) -> Vec<SeriesView> {
+    /// them chronologically), each with whether it is shown: if any of its points is on a
+    /// selected theme.
+    fn series(&self) -> Vec<(SeriesView, bool)> {
         let countries = &self.chosen;
         let mut out: Vec<(SeriesView, bool)> = Vec::new();
         for country in countries {
@@ -206,12 +211,12 @@ impl Selector<'_> {
             }
         }
         out.into_iter()
-            .filter(|(s, shown)| *shown && s.points.len() >= 2)
-            .map(|(mut s, _)| {
+            .filter(|(s, _)| s.points.len() >= 2)
+            .map(|(mut s, shown)| {
                 s.max = s.points.iter().map(|p| p.value).fold(0.0, f64::max);
                 let points: Vec<String> = s.points.iter().map(|p| format!("{} ({})", p.number, p.when)).collect();
                 s.alt = format!("Bar chart of {}, {}: {}.", s.unit, s.place, points.join(", "));
-                s
+                (s, shown)
             })
             .collect()
     }
@@ -261,6 +266,9 @@ impl Selector<'_> {
             for c in &self.chosen {
                 candidates.extend(c.figures.iter().filter(|f| !self.on_theme(&f.themes)).map(|f| self.figure(c, f)));
             }
+            // One record per fact over both, the on-theme ones kept: an off-theme record of
+            // an on-theme fact joins its series, so a strip shows the series once.
+            candidates = distinct(candidates);
         }
         headline(&candidates, series, words)
     }
