@@ -309,7 +309,7 @@ impl Selector<'_> {
                     Entry::new(ServiceView {
                         id: s.id.clone(),
                         name: s.name.clone(),
-                        place: s.place.clone(),
+                        place: words::place_without_told_count(&s.place, &points),
                         elsewhere: !mentions(&s.place, &c.name) && !mentions(&s.place, &c.short_name),
                         points: s.points.clone(),
                         country: c.id.clone(),

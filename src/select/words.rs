@@ -71,6 +71,19 @@ pub fn number_word(n: usize) -> String {
     NUMBER_WORDS.get(n).filter(|_| n <= 12).map_or_else(|| n.to_string(), |w| w.to_string())
 }
 
+/// A place without a count in brackets that the service's points give again: "Ireland
+/// (eight centres)" above "Eight centres across Ireland…" is "Ireland". A note without a
+/// number ("Ireland (national)") stays.
+pub(super) fn place_without_told_count(place: &str, points: &str) -> String {
+    let (Some(open), Some(close)) = (place.find(" ("), place.find(')')) else { return place.to_string() };
+    if close < open {
+        return place.to_string();
+    }
+    let note = place[open + 2..close].to_lowercase();
+    let counts = note.split_whitespace().any(|w| w.chars().all(|c| c.is_ascii_digit()) || NUMBER_WORDS[2..].contains(&w));
+    if counts && points.to_lowercase().contains(&note) { format!("{}{}", &place[..open], &place[close + 1..]) } else { place.to_string() }
+}
+
 /// "p. 5" or "pp. 54–56".
 pub(super) fn pages(first: u32, last: u32) -> String {
     if first == last { format!("p. {first}") } else { format!("pp. {first}–{last}") }
@@ -102,6 +115,15 @@ pub fn glossary_for(text: &str, glossary: &model::Glossary) -> Vec<model::Term> 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_place_loses_a_count_its_points_give_again() {
+        let points = "Eight centres across Ireland support both service users and staff.";
+        assert_eq!(place_without_told_count("Ireland (eight centres)", points), "Ireland");
+        assert_eq!(place_without_told_count("National (five districts), Aotearoa New Zealand", "Teams across five districts."), "National, Aotearoa New Zealand");
+        assert_eq!(place_without_told_count("Ireland (national)", "national infrastructure"), "Ireland (national)");
+        assert_eq!(place_without_told_count("Ireland (eight centres)", "Centres across Ireland."), "Ireland (eight centres)");
+    }
     use super::*;
 
     #[test]
