@@ -74,45 +74,51 @@ pub(super) fn detail(measure: &str, unit: &str) -> String {
     measure.to_string()
 }
 
-/// Whether the measure, once it has lost a leading unit (`detail`), still names the unit
-/// itself as a word of its own ("recovery education centres across Ireland" for 8
-/// centres; not "10-year plan" for 10 years): then the number is printed alone before it,
-/// not "8 centres" / "recovery education centres...".
-pub(super) fn names_unit(detail: &str, unit: &str) -> bool {
-    let words = |s: &str| s.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '’' || c == '\'')).filter(|w| !w.is_empty()).map(str::to_lowercase).collect::<Vec<_>>();
+/// Where the measure, once it has lost a leading unit (`detail`), still names the unit
+/// itself as words of their own ("recovery education centres across Ireland" for 8
+/// centres; not "10-year plan" for 10 years): the index of the word that ends the name,
+/// and the byte offset where it ends.
+fn unit_named(detail: &str, unit: &str) -> Option<(usize, usize)> {
+    // Each word, lowercased, with the byte offset where it ends.
+    let words = |s: &str| {
+        let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '’' || c == '\'';
+        let mut out: Vec<(String, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+            match (is_word(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(from)) => {
+                    out.push((s[from..i].to_lowercase(), i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    };
     let text = words(detail);
-    let unit = words(unit);
-    let Some(last) = unit.last() else { return false };
+    let unit: Vec<String> = words(unit).into_iter().map(|(w, _)| w).collect();
+    let (last, head) = unit.split_last()?;
     let singular = last.strip_suffix('s').unwrap_or(last);
     let plural = format!("{singular}s");
     let forms = [last.as_str(), singular, plural.as_str()];
-    text.windows(unit.len()).any(|w| w[..unit.len() - 1] == unit[..unit.len() - 1] && forms.contains(&w[unit.len() - 1].as_str()))
+    let at = text.windows(unit.len()).position(|w| w[..head.len()].iter().map(|(x, _)| x).eq(head) && forms.contains(&w[head.len()].0.as_str()))?;
+    let end = at + head.len();
+    Some((end, text[end].1))
 }
 
-/// Where the detail names the unit in its first few words ("recovery education centres
-/// across Ireland" for 8 centres), the detail split after that name: a strip card prints
-/// the name beside the number and the rest below it, as it does "7" / "health boards" /
-/// "in Wales". None when the name comes later or too little would be left below it.
+/// Whether the detail names the unit (`unit_named`): then the number is printed alone
+/// before it, not "8 centres" / "recovery education centres...".
+pub(super) fn names_unit(detail: &str, unit: &str) -> bool {
+    unit_named(detail, unit).is_some()
+}
+
+/// Where the detail names the unit in its first four words, the detail split after that
+/// name: a strip card prints the name beside the number and the rest below it, as it does
+/// "7" / "health boards" / "in Wales". None when the name comes later or too little would
+/// be left below it.
 pub(super) fn lead_naming_unit(detail: &str, unit: &str) -> Option<(String, String)> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '’' || c == '\'';
-    // Each word of the detail with the byte offset where it ends.
-    let mut words: Vec<(String, usize)> = Vec::new();
-    let mut start = None;
-    for (i, c) in detail.char_indices().chain(std::iter::once((detail.len(), ' '))) {
-        match (is_word(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.push((detail[s..i].to_lowercase(), i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    let last = unit.split(|c: char| !is_word(c)).rfind(|w| !w.is_empty())?.to_lowercase();
-    let singular = last.strip_suffix('s').unwrap_or(&last).to_string();
-    let plural = format!("{singular}s");
-    let at = words.iter().take(4).position(|(w, _)| *w == last || *w == singular || *w == plural)?;
-    let end = words[at].1;
+    let (_, end) = unit_named(detail, unit).filter(|(at, _)| *at < 4)?;
     let rest = detail[end..].trim_start_matches([' ', ',']).trim();
     (rest.split_whitespace().count() >= 2).then(|| (detail[..end].to_string(), rest.to_string()))
 }
@@ -313,7 +319,7 @@ pub(super) fn headline_score(f: &FigureView, last_of_series: bool, words: &model
 /// before any gets two; duplicates once only: one fact (`same_fact`), or the same value
 /// and unit in one country, which in a strip reads as one fact told twice ("about 90" peer
 /// workers in 2022 and "90+" now, Copenhagen).
-pub(super) fn headline(figures: &[FigureView], series: &[SeriesView], words: &model::HeadlineWords) -> Vec<FigureView> {
+pub(super) fn headline(figures: &[FigureView], series: &[&SeriesView], words: &model::HeadlineWords) -> Vec<FigureView> {
     // The series' last point, or another record of it (Copenhagen's "more than 90" peer
     // workers in 2022 is kept as the report's other record, "about 90" in 2022).
     let last_of_series = |f: &FigureView| {

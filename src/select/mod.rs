@@ -30,10 +30,9 @@ pub fn select(spec: &Spec, data: &Dataset, audience: &Audience) -> Brief {
     let figures = sel.figures();
     // A series' last point leads the strip even where the series is on none of the
     // selected themes (and so is no chart): the strip's figures may be off-theme too.
-    let (series, unshown): (Vec<_>, Vec<_>) = sel.series().into_iter().partition(|(_, shown)| *shown);
-    let series: Vec<SeriesView> = series.into_iter().map(|(s, _)| s).collect();
-    let every_series: Vec<SeriesView> = series.iter().cloned().chain(unshown.into_iter().map(|(s, _)| s)).collect();
-    let headline = sel.headline(&figures, &every_series);
+    let every_series = sel.series();
+    let headline = sel.headline(&figures, &every_series.iter().map(|(s, _)| s).collect::<Vec<_>>());
+    let series: Vec<SeriesView> = every_series.into_iter().filter_map(|(s, shown)| shown.then_some(s)).collect();
     let matrix = sel.matrix(&themes, &items);
     // What every candidate of the page-budget search shows unchanged (or only fewer of)
     // becomes template values once (`Entry`), not once per render.
@@ -259,7 +258,7 @@ impl Selector<'_> {
 
     /// The headline strip. It needs a few figures even when the themes tag fewer: then the
     /// selected countries' other figures fill it, after the on-theme ones.
-    fn headline(&self, figures: &[FigureView], series: &[SeriesView]) -> Vec<FigureView> {
+    fn headline(&self, figures: &[FigureView], series: &[&SeriesView]) -> Vec<FigureView> {
         let mut candidates = figures.to_vec();
         let words = &self.data.report.headline;
         if figures.iter().filter(|f| headline_score(f, false, words) > 0).count() < 3 {

@@ -115,6 +115,7 @@ pub fn glossary_for(text: &str, glossary: &model::Glossary) -> Vec<model::Term> 
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn a_place_loses_a_count_its_points_give_again() {
@@ -124,7 +125,6 @@ mod tests {
         assert_eq!(place_without_told_count("Ireland (national)", "national infrastructure"), "Ireland (national)");
         assert_eq!(place_without_told_count("Ireland (eight centres)", "Centres across Ireland."), "Ireland (eight centres)");
     }
-    use super::*;
 
     #[test]
     fn sentences() {
