@@ -66,7 +66,7 @@ proptest! {
         let spec_text = format!("title: {}\ndate: 2026-11-22\naudience: community\ncountries: [wales]\nthemes: all\n", briefgen_yaml_string(&title));
         let spec = Spec::parse(Path::new("prop.yaml"), &spec_text, briefgen::spec::Env { data: &ctx_data, audiences: &context().audiences, inherited: &Default::default() }).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         let ctx = Context::from_parts(ctx_data, briefgen::render::Renderer::new(context().renderer.templates()).unwrap(), context().typst.clone(), context().audiences.clone());
-        let built = build::render_spec(&ctx, &spec, &Options { out: "out".into(), emit_source: false, strict: false }).map_err(|e| TestCaseError::fail(format!("build failed: {e:?}")))?;
+        let built = build::render_spec(&ctx, &spec, &Options { out: "out".into(), emit_source: false, strict: false }, None).map_err(|e| TestCaseError::fail(format!("build failed: {e:?}")))?;
         let dir = tempfile::tempdir().unwrap();
         let mut pdf_path = None;
         let mut docx_path = None;

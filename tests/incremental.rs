@@ -216,6 +216,26 @@ fn a_new_briefgen_rebuilds_everything() {
 }
 
 #[test]
+fn a_rebuild_starts_its_search_where_the_last_build_of_the_spec_ended() {
+    let p = Project::new();
+    let (data, templates, out) = (p.path("data"), p.path("templates"), p.path("out"));
+    let spec = p.path("briefs/wales.yaml");
+    let build = || {
+        let o = run(&["build", "--force", "--json", "--data", path_str(&data), "--templates", path_str(&templates), "--out", path_str(&out), path_str(&spec)]);
+        ok(&o);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v[0]["started_from_last_build"].as_bool().unwrap(), v[0]["outputs"].clone())
+    };
+    let (first, bytes) = build();
+    assert!(!first, "a new output folder has no last build");
+    assert_eq!(build(), (true, bytes.clone()), "the rebuild starts from the manifest and gives the same bytes");
+    // Another audience fits other units to another budget: its search starts afresh.
+    std::fs::write(&spec, "date: 2026-11-22\naudience: funder\ncountries: [wales]\nthemes: [funding]\n").unwrap();
+    assert!(!build().0, "a start from another audience's search");
+    assert!(build().0);
+}
+
+#[test]
 fn json_manifest_describes_every_output() {
     let p = Project::new();
     let (data, templates, out) = (p.path("data"), p.path("templates"), p.path("out"));

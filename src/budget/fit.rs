@@ -42,8 +42,23 @@ pub struct Layouts<'a> {
     pub spec_path: std::path::PathBuf,
 }
 
-/// Keeps the longest prefix of the audience's ranking that fits the page budget; returns
-/// the chosen layout, what was left out and the layout's editorial findings.
+/// What the search chose: the layout, what was left out, the layout's editorial findings,
+/// and how many of the ranked units the search found to fit (before `finish` mended the
+/// look of the pages), which a later build of the brief starts from.
+pub struct Fitted {
+    pub attempt: Attempt,
+    pub dropped: Vec<Unit>,
+    pub findings: Vec<editorial::Finding>,
+    pub searched: usize,
+}
+
+/// Keeps the longest prefix of the audience's ranking that fits the page budget.
+///
+/// `start`, where given, is the first candidate: the units the last build of this brief
+/// found to fit (`Fitted::searched`). A rebuild after an edit to the data or a template
+/// usually keeps about as many, so its first layout is usually the answer; the search
+/// still lays out and measures every candidate, so a start that is wrong costs layouts,
+/// never the choice (the 80 outputs checked are the same bytes either way).
 ///
 /// Only layouts, no PDF export, until the choice is made. The first candidate is sized
 /// before anything is laid out: each unit's share of the generated source against what a
@@ -54,7 +69,7 @@ pub struct Layouts<'a> {
 /// own source says the room left holds; or the lowest-ranked ones that free the overflow),
 /// and the search stops when the next unit is known not to fit: laid out, or measured to
 /// need clearly more room than the last page has left.
-pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt, Vec<Unit>, Vec<editorial::Finding>), Vec<Diagnostic>> {
+pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts, start: Option<usize>) -> Result<Fitted, Vec<Diagnostic>> {
     let limit = audience.pages;
     let ranking = super::ranking(full, audience);
     let n = ranking.len();
@@ -92,7 +107,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
     // references, a stray line). Neither grows steadily with the units kept, so they are
     // mended after the search (`finish`); real content is worth more than the look of a
     // page, so little is cut for them.
-    let finish = |best: Attempt, known: usize| -> Result<(Attempt, Vec<Unit>, Vec<editorial::Finding>), Vec<Diagnostic>> {
+    let finish = |best: Attempt, known: usize| -> Result<Fitted, Vec<Diagnostic>> {
         let findings = |a: &Attempt| (lay.findings)(a);
         // The first torn footnote's marker: (page, y, source line), if any.
         let first_tear = |a: &Attempt| {
@@ -203,7 +218,7 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
                 }
             }
         }
-        Ok((best.1, ranking[best.2..].to_vec(), best.0))
+        Ok(Fitted { attempt: best.1, dropped: ranking[best.2..].to_vec(), findings: best.0, searched: known })
     };
     // What a page holds at the audience's body size, in characters of generated source
     // (about 3,800 at 10 pt on the built-in templates; laid out, the minister's and the
@@ -237,65 +252,72 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts) -> Result<(Attempt,
             m = (m * 4).min(n);
         }
     };
-    let mut k = {
-        let mut used = sizes.fixed as f64;
-        let mut k = 0;
-        while k < n && used + sizes.unit[k] as f64 <= room {
-            used += sizes.unit[k] as f64;
-            k += 1;
+    // The first candidate: where the last build of the brief ended, or an estimate.
+    let mut k = match start {
+        Some(s) => s.min(n),
+        None => {
+            let mut k = {
+                let mut used = sizes.fixed as f64;
+                let mut k = 0;
+                while k < n && used + sizes.unit[k] as f64 <= room {
+                    used += sizes.unit[k] as f64;
+                    k += 1;
+                }
+                k
+            };
+            // A cut brief can show what the whole one did not (a figure shown with its service
+            // goes to the figures table when the service is left out), and its notes and glossary
+            // are those of its own units, not of the prefix's: size the candidate itself, and step
+            // down while it is over, up while the room left holds more units (rendering costs
+            // little beside a layout). The largest candidate sized within the room is kept.
+            let mut within: Option<usize> = None;
+            let mut beyond = n + 1;
+            for _ in 0..3 {
+                let (brief, source) = render(k)?;
+                let total = weighted(&source) as f64;
+                keep_sized(k, brief, source);
+                let next = if total <= room {
+                    within = Some(k);
+                    let (mut next, mut spare) = (k, room - total);
+                    while next + 1 < beyond && next < n && sizes.unit[next] as f64 <= spare {
+                        spare -= sizes.unit[next] as f64;
+                        next += 1;
+                    }
+                    next
+                } else {
+                    beyond = k;
+                    let (mut next, mut excess) = (k, total - room);
+                    while next > 0 && excess > 0.0 {
+                        next -= 1;
+                        excess -= sizes.unit[next].max(1) as f64;
+                    }
+                    next.max(within.unwrap_or(0))
+                };
+                if next == k || Some(next) == within {
+                    break;
+                }
+                k = next;
+            }
+            k = within.unwrap_or(k);
+            // When the next unit is of a kind the candidate does not show (the references list,
+            // most often), no layout of the candidate can size it: the search would lay it out
+            // next whatever the room left. Laid out with the candidate instead, it costs nothing
+            // more if it does not fit (the cut then finds the candidate) and saves a layout if it
+            // does. Unless the unit can be laid out alone (`probe`): then the candidate is laid
+            // out without it, and a probe of a few milliseconds rules it out where it needs more
+            // than the room left (the all-countries community brief's first passage: 2 layouts
+            // became 1).
+            if k < n && !ranking[..k].iter().any(|u| u.parts().0 == ranking[k].parts().0) {
+                let (brief, source) = render(k + 1)?;
+                let alone = super::probe::segment(&source, &ranking[k].key()).is_some();
+                keep_sized(k + 1, brief, source);
+                if !alone {
+                    k += 1;
+                }
+            }
+            k
         }
-        k
     };
-    // A cut brief can show what the whole one did not (a figure shown with its service
-    // goes to the figures table when the service is left out), and its notes and glossary
-    // are those of its own units, not of the prefix's: size the candidate itself, and step
-    // down while it is over, up while the room left holds more units (rendering costs
-    // little beside a layout). The largest candidate sized within the room is kept.
-    let mut within: Option<usize> = None;
-    let mut beyond = n + 1;
-    for _ in 0..3 {
-        let (brief, source) = render(k)?;
-        let total = weighted(&source) as f64;
-        keep_sized(k, brief, source);
-        let next = if total <= room {
-            within = Some(k);
-            let (mut next, mut spare) = (k, room - total);
-            while next + 1 < beyond && next < n && sizes.unit[next] as f64 <= spare {
-                spare -= sizes.unit[next] as f64;
-                next += 1;
-            }
-            next
-        } else {
-            beyond = k;
-            let (mut next, mut excess) = (k, total - room);
-            while next > 0 && excess > 0.0 {
-                next -= 1;
-                excess -= sizes.unit[next].max(1) as f64;
-            }
-            next.max(within.unwrap_or(0))
-        };
-        if next == k || Some(next) == within {
-            break;
-        }
-        k = next;
-    }
-    k = within.unwrap_or(k);
-    // When the next unit is of a kind the candidate does not show (the references list,
-    // most often), no layout of the candidate can size it: the search would lay it out
-    // next whatever the room left. Laid out with the candidate instead, it costs nothing
-    // more if it does not fit (the cut then finds the candidate) and saves a layout if it
-    // does. Unless the unit can be laid out alone (`probe`): then the candidate is laid
-    // out without it, and a probe of a few milliseconds rules it out where it needs more
-    // than the room left (the all-countries community brief's first passage: 2 layouts
-    // became 1).
-    if k < n && !ranking[..k].iter().any(|u| u.parts().0 == ranking[k].parts().0) {
-        let (brief, source) = render(k + 1)?;
-        let alone = super::probe::segment(&source, &ranking[k].key()).is_some();
-        keep_sized(k + 1, brief, source);
-        if !alone {
-            k += 1;
-        }
-    }
     // Largest number of units known to fit, with its layout; smallest known not to.
     let mut best: Option<(usize, Attempt)> = None;
     let mut over: Option<(usize, Attempt)> = None;

@@ -54,6 +54,9 @@ pub struct Record {
     pub pages_laid: usize,
     /// Units laid out alone to rule them out (`budget::probe`), not counted in `layouts`.
     pub probes: usize,
+    /// Whether the search started where the last build of the spec ended (else from an
+    /// estimate, as in a new output folder).
+    pub started_from_last_build: bool,
     /// What the page budget left out.
     pub dropped: Vec<crate::budget::Unit>,
     /// Editorial findings (see `editorial`): what a reader would correct.
@@ -63,7 +66,7 @@ pub struct Record {
 
 impl Record {
     fn failed(spec: &Path, errors: &[Diagnostic]) -> Record {
-        Record { spec: spec.to_path_buf(), status: Status::Failed, outputs: Vec::new(), pages: None, milliseconds: 0, layouts: 0, pages_laid: 0, probes: 0, dropped: Vec::new(), warnings: Vec::new(), errors: errors.to_vec() }
+        Record { spec: spec.to_path_buf(), status: Status::Failed, outputs: Vec::new(), pages: None, milliseconds: 0, layouts: 0, pages_laid: 0, probes: 0, started_from_last_build: false, dropped: Vec::new(), warnings: Vec::new(), errors: errors.to_vec() }
     }
 
     fn skipped(spec: &Path, entry: &manifest::Entry, millis: u128) -> Record {
@@ -76,6 +79,7 @@ impl Record {
             layouts: 0,
             pages_laid: 0,
             probes: 0,
+            started_from_last_build: false,
             dropped: Vec::new(),
             warnings: Vec::new(),
             errors: Vec::new(),
@@ -92,6 +96,7 @@ impl Record {
             layouts: built.layouts,
             pages_laid: built.pages_laid,
             probes: built.probes,
+            started_from_last_build: built.started_from_last,
             dropped: built.dropped.clone(),
             warnings: built.findings.clone(),
             errors: Vec::new(),
@@ -230,10 +235,14 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
             return;
         }
     };
-    let mut specs: Vec<(Spec, Option<String>)> = Vec::new();
+    // Each spec with its manifest key and where its last build's search ended.
+    let mut specs: Vec<(Spec, Option<String>, Option<usize>)> = Vec::new();
     for (path, key) in todo {
         match Spec::load(&path, ctx.env(&req.project)) {
-            Ok(s) => specs.push((s, key)),
+            Ok(s) => {
+                let start = ctx.audiences.get(&s.audience).and_then(|a| run.manifest.searched(&s.stem, &s.audience, a.pages));
+                specs.push((s, key, start));
+            }
             Err(errors) => run.push(Record::failed(&path, &errors), errors),
         }
     }
@@ -254,10 +263,10 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
                 crate::heap::huge_pages_here();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((spec, _)) = specs.get(i) else { break };
+                    let Some((spec, _, start)) = specs.get(i) else { break };
                     // A panic (a bug, never a user's input) fails this brief, not the run.
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        super::render_spec(ctx, spec, &req.options).and_then(|b| super::commit(&b).map(|()| b))
+                        super::render_spec(ctx, spec, &req.options, *start).and_then(|b| super::commit(&b).map(|()| b))
                     }))
                     .unwrap_or_else(|panic| {
                         let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
@@ -273,12 +282,13 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
         }
         drop(tx);
         for (i, result) in rx {
-            let (spec, key) = &specs[i];
+            let (spec, key, _) = &specs[i];
             match result {
                 Ok(built) => {
                     if let Some(k) = key {
                         let outs: Vec<(PathBuf, &[u8])> = built.outputs.iter().map(|o| (o.path.clone(), o.bytes.as_slice())).collect();
-                        run.manifest.record(&spec.stem, k.clone(), &outs, built.pages);
+                        let searched = ctx.audiences.get(&spec.audience).map(|a| manifest::Searched { audience: spec.audience.clone(), pages: a.pages, units: built.searched });
+                        run.manifest.record(&spec.stem, k.clone(), &outs, built.pages, searched);
                     }
                     run.push(Record::built(&built), Vec::new());
                 }

@@ -29,6 +29,18 @@ pub struct Entry {
     pub key: String,
     pub outputs: Vec<OutputRecord>,
     pub pages: usize,
+    /// Where the page-budget search ended, for the next build of the spec to start from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub searched: Option<Searched>,
+}
+
+/// The units the search found to fit, with the audience and page budget it fitted: a start
+/// for another audience or budget would be no nearer than the estimate.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Searched {
+    pub audience: String,
+    pub pages: usize,
+    pub units: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -87,6 +99,12 @@ impl Manifest {
         sha256
     }
 
+    /// Where the last build of `stem` for `audience` on `pages` pages ended its search.
+    pub fn searched(&self, stem: &str, audience: &str, pages: usize) -> Option<usize> {
+        let s = self.specs.get(stem)?.searched.as_ref()?;
+        (s.audience == audience && s.pages == pages).then_some(s.units)
+    }
+
     /// True if `stem` was built with `key` and its outputs are still as written.
     pub fn up_to_date(&self, stem: &str, key: &str) -> bool {
         self.specs.get(stem).is_some_and(|e| {
@@ -94,7 +112,7 @@ impl Manifest {
         })
     }
 
-    pub fn record(&mut self, stem: &str, key: String, outputs: &[(PathBuf, &[u8])], pages: usize) {
+    pub fn record(&mut self, stem: &str, key: String, outputs: &[(PathBuf, &[u8])], pages: usize, searched: Option<Searched>) {
         let outputs = outputs
             .iter()
             .map(|(path, bytes)| OutputRecord {
@@ -104,7 +122,7 @@ impl Manifest {
                 mtime_ns: stat(path).map_or(0, |(_, m)| m),
             })
             .collect();
-        self.specs.insert(stem.to_string(), Entry { key, outputs, pages });
+        self.specs.insert(stem.to_string(), Entry { key, outputs, pages, searched });
     }
 }
 

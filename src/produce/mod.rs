@@ -127,6 +127,10 @@ pub struct Built {
     /// How many units it laid out alone (`budget::probe`), besides.
     pub probes: usize,
     pub pages_laid: usize,
+    /// How many ranked units the search found to fit: where a later build starts.
+    pub searched: usize,
+    /// Whether the search started there (from the last build) rather than from an estimate.
+    pub started_from_last: bool,
     pub millis: u128,
 }
 
@@ -164,9 +168,10 @@ pub fn check_glyphs(spec: &Spec, shared: &Shared) -> Vec<Diagnostic> {
     errors
 }
 
-/// Renders every output of one spec in memory.
-pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let start = Instant::now();
+/// Renders every output of one spec in memory; the page-budget search starts from `start`
+/// (the units the last build of the brief kept, `Built::searched`) where given.
+pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options, start: Option<usize>) -> Result<Built, Vec<Diagnostic>> {
+    let began = Instant::now();
     let glyphs = check_glyphs(spec, &ctx.typst);
     if !glyphs.is_empty() {
         return Err(glyphs);
@@ -195,8 +200,8 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
         }),
         spec_path: spec.path.clone(),
     };
-    let result = fit::fit(&full, audience, &layouts);
-    let outcome = result.and_then(|(attempt, dropped, findings)| {
+    let result = fit::fit(&full, audience, &layouts, start);
+    let outcome = result.and_then(|fit::Fitted { attempt, dropped, findings, searched }| {
         if opts.strict && !findings.is_empty() {
             return Err(findings.iter().map(|f| finding_diagnostic(spec, f, Severity::Error)).collect());
         }
@@ -223,7 +228,9 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options) -> Result<Built, 
             layouts: laid_out.get(),
             probes: probed.get(),
             pages_laid: pages_laid.get(),
-            millis: start.elapsed().as_millis(),
+            searched,
+            started_from_last: start.is_some(),
+            millis: began.elapsed().as_millis(),
         })
     });
     outcome
