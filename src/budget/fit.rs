@@ -238,14 +238,15 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts, start: Option<usize
     // selection: rendering every selected unit costs more than a layout on a large
     // dataset, and a third of one on the real all-countries funder brief (167 units, of
     // which 33 fit; at 1, 1.25, 1.5 and 2 times the budget the 104 briefs took the same
-    // layouts, to the byte).
+    // layouts, to the byte). A search with a start sizes the candidate after it, which it
+    // renders next in any case to size or probe the next unit.
     let sizes = {
-        let mut m = n.min(64);
+        let mut m = start.map_or(64, |s| s + 1).min(n);
         loop {
             let mut prefix = super::retain(full, &ranking, m);
             let source = (lay.source)(&mut prefix)?;
             let sizes = Sizes::of(&source, &ranking, m);
-            if m == n || (sizes.fixed + sizes.unit[..m].iter().sum::<usize>()) as f64 > 1.5 * room {
+            if m == n || start.is_some() || (sizes.fixed + sizes.unit[..m].iter().sum::<usize>()) as f64 > 1.5 * room {
                 keep_sized(m, prefix, source);
                 break sizes;
             }
