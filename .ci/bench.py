@@ -290,7 +290,8 @@ def fitting(typst, tmp: Path):
     def brief_ms(spec, data=None):
         # The brief's own build time as --json reports it: without starting the process and
         # loading the dataset, which grow with the dataset whatever the fitting does.
-        cmd = [str(BIN), "build", "--force", "--json", "--jobs", "1", "--out", str(work / "one-json"), str(spec)]
+        # Each dataset into its own folder, which keeps that dataset and its last search.
+        cmd = [str(BIN), "build", "--force", "--json", "--jobs", "1", "--out", str(work / ("one-json-x20" if data else "one-json")), str(spec)]
         if data:
             cmd += ["--data", str(data)]
         r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)

@@ -236,7 +236,7 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
         }
     };
     // Each spec with its manifest key and where its last build's search ended.
-    let mut specs: Vec<(Spec, Option<String>, Option<usize>)> = Vec::new();
+    let mut specs: Vec<(Spec, Option<String>, Option<crate::budget::fit::Start>)> = Vec::new();
     for (path, key) in todo {
         match Spec::load(&path, ctx.env(&req.project)) {
             Ok(s) => {
@@ -287,7 +287,7 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
                 Ok(built) => {
                     if let Some(k) = key {
                         let outs: Vec<(PathBuf, &[u8])> = built.outputs.iter().map(|o| (o.path.clone(), o.bytes.as_slice())).collect();
-                        let searched = ctx.audiences.get(&spec.audience).map(|a| manifest::Searched { audience: spec.audience.clone(), pages: a.pages, units: built.searched });
+                        let searched = ctx.audiences.get(&spec.audience).map(|a| manifest::Searched { audience: spec.audience.clone(), pages: a.pages, units: built.searched.units, ranked: built.searched.ranked });
                         run.manifest.record(&spec.stem, k.clone(), &outs, built.pages, searched);
                     }
                     run.push(Record::built(&built), Vec::new());

@@ -34,13 +34,14 @@ pub struct Entry {
     pub searched: Option<Searched>,
 }
 
-/// The units the search found to fit, with the audience and page budget it fitted: a start
-/// for another audience or budget would be no nearer than the estimate.
+/// The units the search found to fit, of how many ranked, with the audience and page budget
+/// it fitted: a start for another audience or budget would be no nearer than the estimate.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Searched {
     pub audience: String,
     pub pages: usize,
     pub units: usize,
+    pub ranked: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -100,9 +101,9 @@ impl Manifest {
     }
 
     /// Where the last build of `stem` for `audience` on `pages` pages ended its search.
-    pub fn searched(&self, stem: &str, audience: &str, pages: usize) -> Option<usize> {
+    pub fn searched(&self, stem: &str, audience: &str, pages: usize) -> Option<crate::budget::fit::Start> {
         let s = self.specs.get(stem)?.searched.as_ref()?;
-        (s.audience == audience && s.pages == pages).then_some(s.units)
+        (s.audience == audience && s.pages == pages).then_some(crate::budget::fit::Start { units: s.units, ranked: s.ranked })
     }
 
     /// True if `stem` was built with `key` and its outputs are still as written.

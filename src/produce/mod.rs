@@ -127,9 +127,9 @@ pub struct Built {
     /// How many units it laid out alone (`budget::probe`), besides.
     pub probes: usize,
     pub pages_laid: usize,
-    /// How many ranked units the search found to fit: where a later build starts.
-    pub searched: usize,
-    /// Whether the search started there (from the last build) rather than from an estimate.
+    /// Where the search ended: where a later build starts.
+    pub searched: fit::Start,
+    /// Whether the search started where the last build's ended rather than at an estimate.
     pub started_from_last: bool,
     pub millis: u128,
 }
@@ -169,8 +169,8 @@ pub fn check_glyphs(spec: &Spec, shared: &Shared) -> Vec<Diagnostic> {
 }
 
 /// Renders every output of one spec in memory; the page-budget search starts from `start`
-/// (the units the last build of the brief kept, `Built::searched`) where given.
-pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options, start: Option<usize>) -> Result<Built, Vec<Diagnostic>> {
+/// (where the last build of the brief ended, `Built::searched`) where given.
+pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options, start: Option<fit::Start>) -> Result<Built, Vec<Diagnostic>> {
     let began = Instant::now();
     let glyphs = check_glyphs(spec, &ctx.typst);
     if !glyphs.is_empty() {
@@ -201,7 +201,7 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options, start: Option<usi
         spec_path: spec.path.clone(),
     };
     let result = fit::fit(&full, audience, &layouts, start);
-    let outcome = result.and_then(|fit::Fitted { attempt, dropped, findings, searched }| {
+    let outcome = result.and_then(|fit::Fitted { attempt, dropped, findings, searched, started }| {
         if opts.strict && !findings.is_empty() {
             return Err(findings.iter().map(|f| finding_diagnostic(spec, f, Severity::Error)).collect());
         }
@@ -229,7 +229,7 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options, start: Option<usi
             probes: probed.get(),
             pages_laid: pages_laid.get(),
             searched,
-            started_from_last: start.is_some(),
+            started_from_last: started,
             millis: began.elapsed().as_millis(),
         })
     });
