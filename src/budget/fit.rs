@@ -266,71 +266,73 @@ pub fn fit(full: &Brief, audience: &Audience, lay: &Layouts, start: Option<Start
             m = (m * 4).min(n);
         }
     };
-    // The first candidate: where the last build of the brief ended, or an estimate.
-    let mut k = match start {
-        Some(s) => s.min(n),
-        None => {
-            let mut k = {
-                let mut used = sizes.fixed as f64;
-                let mut k = 0;
-                while k < n && used + sizes.unit[k] as f64 <= room {
-                    used += sizes.unit[k] as f64;
-                    k += 1;
-                }
-                k
-            };
-            // A cut brief can show what the whole one did not (a figure shown with its service
-            // goes to the figures table when the service is left out), and its notes and glossary
-            // are those of its own units, not of the prefix's: size the candidate itself, and step
-            // down while it is over, up while the room left holds more units (rendering costs
-            // little beside a layout). The largest candidate sized within the room is kept.
-            let mut within: Option<usize> = None;
-            let mut beyond = n + 1;
-            for _ in 0..3 {
-                let (brief, source) = render(k)?;
-                let total = weighted(&source) as f64;
-                keep_sized(k, brief, source);
-                let next = if total <= room {
-                    within = Some(k);
-                    let (mut next, mut spare) = (k, room - total);
-                    while next + 1 < beyond && next < n && sizes.unit[next] as f64 <= spare {
-                        spare -= sizes.unit[next] as f64;
-                        next += 1;
-                    }
-                    next
-                } else {
-                    beyond = k;
-                    let (mut next, mut excess) = (k, total - room);
-                    while next > 0 && excess > 0.0 {
-                        next -= 1;
-                        excess -= sizes.unit[next].max(1) as f64;
-                    }
-                    next.max(within.unwrap_or(0))
-                };
-                if next == k || Some(next) == within {
-                    break;
-                }
-                k = next;
-            }
-            k = within.unwrap_or(k);
-            // When the next unit is of a kind the candidate does not show (the references list,
-            // most often), no layout of the candidate can size it: the search would lay it out
-            // next whatever the room left. Laid out with the candidate instead, it costs nothing
-            // more if it does not fit (the cut then finds the candidate) and saves a layout if it
-            // does. Unless the unit can be laid out alone (`probe`): then the candidate is laid
-            // out without it, and a probe of a few milliseconds rules it out where it needs more
-            // than the room left (the all-countries community brief's first passage: 2 layouts
-            // became 1).
-            if k < n && !ranking[..k].iter().any(|u| u.parts().0 == ranking[k].parts().0) {
-                let (brief, source) = render(k + 1)?;
-                let alone = super::probe::segment(&source, &ranking[k].key()).is_some();
-                keep_sized(k + 1, brief, source);
-                if !alone {
-                    k += 1;
-                }
+    // The first candidate from the estimate: as many units as the room holds.
+    let estimated = || -> Result<usize, Vec<Diagnostic>> {
+        let mut k = {
+            let mut used = sizes.fixed as f64;
+            let mut k = 0;
+            while k < n && used + sizes.unit[k] as f64 <= room {
+                used += sizes.unit[k] as f64;
+                k += 1;
             }
             k
+        };
+        // A cut brief can show what the whole one did not (a figure shown with its service
+        // goes to the figures table when the service is left out), and its notes and glossary
+        // are those of its own units, not of the prefix's: size the candidate itself, and step
+        // down while it is over, up while the room left holds more units (rendering costs
+        // little beside a layout). The largest candidate sized within the room is kept.
+        let mut within: Option<usize> = None;
+        let mut beyond = n + 1;
+        for _ in 0..3 {
+            let (brief, source) = render(k)?;
+            let total = weighted(&source) as f64;
+            keep_sized(k, brief, source);
+            let next = if total <= room {
+                within = Some(k);
+                let (mut next, mut spare) = (k, room - total);
+                while next + 1 < beyond && next < n && sizes.unit[next] as f64 <= spare {
+                    spare -= sizes.unit[next] as f64;
+                    next += 1;
+                }
+                next
+            } else {
+                beyond = k;
+                let (mut next, mut excess) = (k, total - room);
+                while next > 0 && excess > 0.0 {
+                    next -= 1;
+                    excess -= sizes.unit[next].max(1) as f64;
+                }
+                next.max(within.unwrap_or(0))
+            };
+            if next == k || Some(next) == within {
+                break;
+            }
+            k = next;
         }
+        k = within.unwrap_or(k);
+        // When the next unit is of a kind the candidate does not show (the references list,
+        // most often), no layout of the candidate can size it: the search would lay it out
+        // next whatever the room left. Laid out with the candidate instead, it costs nothing
+        // more if it does not fit (the cut then finds the candidate) and saves a layout if it
+        // does. Unless the unit can be laid out alone (`probe`): then the candidate is laid
+        // out without it, and a probe of a few milliseconds rules it out where it needs more
+        // than the room left (the all-countries community brief's first passage: 2 layouts
+        // became 1).
+        if k < n && !ranking[..k].iter().any(|u| u.parts().0 == ranking[k].parts().0) {
+            let (brief, source) = render(k + 1)?;
+            let alone = super::probe::segment(&source, &ranking[k].key()).is_some();
+            keep_sized(k + 1, brief, source);
+            if !alone {
+                k += 1;
+            }
+        }
+        Ok(k)
+    };
+    // The first candidate: where the last build of the brief ended, or the estimate.
+    let mut k = match start {
+        Some(s) => s.min(n),
+        None => estimated()?,
     };
     // Largest number of units known to fit, with its layout; smallest known not to.
     let mut best: Option<(usize, Attempt)> = None;
