@@ -229,13 +229,13 @@ fn a_rebuild_starts_where_the_last_build_ended_and_chooses_the_same() {
     let ctx = context();
     let dir = tempfile::tempdir().unwrap();
     let (spec, cold) = build_one(&ctx, dir.path(), "minister", "all");
-    assert!(!cold.started_from_last && cold.layouts == 2, "{} layouts", cold.layouts);
+    assert!(!cold.started_from_last_build && cold.layouts == 2, "{} layouts", cold.layouts);
     let opts = Options { out: dir.path().to_path_buf(), emit_source: false, strict: false };
     let bytes = |b: &build::Built| b.outputs.iter().map(|o| (o.path.clone(), o.bytes.clone())).collect::<Vec<_>>();
     let from = |units: usize| Some(budget::fit::Start { units, ranked: cold.searched.ranked });
     for (start, most) in [(cold.searched.units, 1), (0, 9), (1000, 9)] {
         let warm = build::render_spec(&ctx, &spec, &opts, from(start)).unwrap_or_else(|e| panic!("{e:?}"));
-        assert!(warm.started_from_last && warm.layouts <= most, "from {start}: {} layouts", warm.layouts);
+        assert!(warm.started_from_last_build && warm.layouts <= most, "from {start}: {} layouts", warm.layouts);
         assert_eq!(warm.searched, cold.searched, "from {start}");
         assert!(bytes(&warm) == bytes(&cold), "from {start}: other bytes");
     }
@@ -243,5 +243,5 @@ fn a_rebuild_starts_where_the_last_build_ended_and_chooses_the_same() {
     assert_eq!((warm.layouts, warm.pages_laid), (1, 2));
     // A start from a ranking far longer (another dataset's) is not used.
     let other = build::render_spec(&ctx, &spec, &opts, Some(budget::fit::Start { units: 40, ranked: 10 * cold.searched.ranked })).unwrap();
-    assert!(!other.started_from_last && bytes(&other) == bytes(&cold));
+    assert!(!other.started_from_last_build && bytes(&other) == bytes(&cold));
 }

@@ -55,7 +55,7 @@ pub struct Fitted {
 
 /// How many of the ranked units a search found to fit (before `finish` mended the look of
 /// the pages), of how many ranked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Start {
     pub units: usize,
     pub ranked: usize,

@@ -96,7 +96,7 @@ impl Record {
             layouts: built.layouts,
             pages_laid: built.pages_laid,
             probes: built.probes,
-            started_from_last_build: built.started_from_last,
+            started_from_last_build: built.started_from_last_build,
             dropped: built.dropped.clone(),
             warnings: built.findings.clone(),
             errors: Vec::new(),
@@ -287,7 +287,7 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
                 Ok(built) => {
                     if let Some(k) = key {
                         let outs: Vec<(PathBuf, &[u8])> = built.outputs.iter().map(|o| (o.path.clone(), o.bytes.as_slice())).collect();
-                        let searched = ctx.audiences.get(&spec.audience).map(|a| manifest::Searched { audience: spec.audience.clone(), pages: a.pages, units: built.searched.units, ranked: built.searched.ranked });
+                        let searched = ctx.audiences.get(&spec.audience).map(|a| manifest::Searched { audience: spec.audience.clone(), pages: a.pages, start: built.searched });
                         run.manifest.record(&spec.stem, k.clone(), &outs, built.pages, searched);
                     }
                     run.push(Record::built(&built), Vec::new());

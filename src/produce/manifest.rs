@@ -6,6 +6,7 @@
 //! File hashes are reused while a file's size and modification time are unchanged (as
 //! make and cargo trust mtimes), so a no-op rebuild only stats files.
 
+use crate::budget::fit::Start;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -34,14 +35,14 @@ pub struct Entry {
     pub searched: Option<Searched>,
 }
 
-/// The units the search found to fit, of how many ranked, with the audience and page budget
-/// it fitted: a start for another audience or budget would be no nearer than the estimate.
+/// Where the search ended, with the audience and page budget it fitted: a start for another
+/// audience or budget would be no nearer than the estimate.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Searched {
     pub audience: String,
     pub pages: usize,
-    pub units: usize,
-    pub ranked: usize,
+    #[serde(flatten)]
+    pub start: Start,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -101,9 +102,9 @@ impl Manifest {
     }
 
     /// Where the last build of `stem` for `audience` on `pages` pages ended its search.
-    pub fn searched(&self, stem: &str, audience: &str, pages: usize) -> Option<crate::budget::fit::Start> {
+    pub fn searched(&self, stem: &str, audience: &str, pages: usize) -> Option<Start> {
         let s = self.specs.get(stem)?.searched.as_ref()?;
-        (s.audience == audience && s.pages == pages).then_some(crate::budget::fit::Start { units: s.units, ranked: s.ranked })
+        (s.audience == audience && s.pages == pages).then_some(s.start)
     }
 
     /// True if `stem` was built with `key` and its outputs are still as written.

@@ -130,7 +130,7 @@ pub struct Built {
     /// Where the search ended: where a later build starts.
     pub searched: fit::Start,
     /// Whether the search started where the last build's ended rather than at an estimate.
-    pub started_from_last: bool,
+    pub started_from_last_build: bool,
     pub millis: u128,
 }
 
@@ -229,7 +229,7 @@ pub fn render_spec(ctx: &Context, spec: &Spec, opts: &Options, start: Option<fit
             probes: probed.get(),
             pages_laid: pages_laid.get(),
             searched,
-            started_from_last: started,
+            started_from_last_build: started,
             millis: began.elapsed().as_millis(),
         })
     });
