@@ -170,10 +170,12 @@ pub fn stated(text: &str, value: f64, unit: &str) -> bool {
     // A small whole number may be written as a word ("into six new Regional Health
     // Authorities"); not one, which is as often a pronoun ("one of the peer workers").
     let word = (value.fract() == 0.0 && (2.0..=20.0).contains(&value)).then(|| NUMBER_WORDS[value as usize]);
-    // Most texts hold neither (a template asks of every figure and text in a brief):
+    // Joined to its unit by a hyphen ("one-year funding"), even one is a number.
+    let joined = (value.fract() == 0.0 && (1.0..=20.0).contains(&value)).then(|| format!("{}-", NUMBER_WORDS[value as usize]));
+    // Most texts hold none of these (a template asks of every figure and text in a brief):
     // ruled out before the text is split into words.
     let has_word = |n: &str| text.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n.as_bytes()));
-    if !contains_skipping_commas(text, &digits) && !word.is_some_and(has_word) {
+    if !contains_skipping_commas(text, &digits) && !word.is_some_and(has_word) && !joined.as_deref().is_some_and(has_word) {
         return false;
     }
     // The unit's words (of four letters or more), singular.
@@ -181,7 +183,15 @@ pub fn stated(text: &str, value: f64, unit: &str) -> bool {
     let names: Vec<String> = unit.split_whitespace().map(stem).filter(|w| w.chars().count() >= 4).collect();
     let plain = text.replace(',', "");
     let words: Vec<&str> = plain.split_whitespace().collect();
+    let compound = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric()).split_once('-').is_some_and(|(n, u)| {
+            (n == digits || joined.as_deref().is_some_and(|j| j[..j.len() - 1].eq_ignore_ascii_case(n))) && names.contains(&stem(u))
+        })
+    };
     words.iter().enumerate().any(|(i, w)| {
+        if unit != "%" && compound(w) {
+            return true;
+        }
         let rest = if word.is_some_and(|n| w.trim_matches(|c: char| !c.is_alphanumeric()).eq_ignore_ascii_case(n)) {
             ""
         } else {
@@ -384,6 +394,10 @@ mod tests {
         assert!(stated("the reorganisation of the HSE into six new Regional Health Authorities", 6.0, "new Regional Health Authorities"));
         assert!(!stated("six months later, the other two health boards", 6.0, "health boards"));
         assert!(!stated("one of the first peer support workers", 1.0, "peer support worker"));
+        assert!(stated("each received one-year funding for a Band 7 Peer Lead", 1.0, "year"));
+        assert!(stated("a 10-year plan for the workforce", 10.0, "years"));
+        assert!(!stated("each received one-year funding", 2.0, "years"));
+        assert!(!stated("a one-off grant", 1.0, "grant"));
         assert!(contains_skipping_commas("over 5,000 peer workers", "5000"));
         assert!(contains_skipping_commas("a 71% rate", "71"));
         assert!(!contains_skipping_commas("5, 000 and 50", "5000"));
