@@ -24,7 +24,7 @@ use words::{join_names, lower_first, mentions};
 
 /// Builds the brief's content from a checked spec and dataset.
 pub fn select(spec: &Spec, data: &Dataset, audience: &Audience) -> Brief {
-    let sel = Selector { data, spec, chosen: data.countries.iter().filter(|c| spec.countries.includes(&c.id)).collect() };
+    let sel = Selector { data, spec, chosen: data.countries.iter().filter(|c| spec.countries.includes(&c.id)).collect(), cites: Default::default() };
     let themes = sel.themes();
     let items = sel.passages();
     let figures = sel.figures();
@@ -61,11 +61,18 @@ struct Selector<'a> {
     spec: &'a Spec,
     /// The selected countries, in report order.
     chosen: Vec<&'a Country>,
+    /// Citations made so far, by chapter, section and page: a chapter's passages share a
+    /// few dozen, and making each afresh was a third of selecting on a large dataset.
+    cites: std::cell::RefCell<HashMap<(&'a str, &'a str, Option<u32>), String>>,
 }
 
-impl Selector<'_> {
+impl<'a> Selector<'a> {
 
-    fn cite(&self, c: &Country, section: &str, page: Option<u32>) -> String {
+    fn cite(&self, c: &'a Country, section: &'a str, page: Option<u32>) -> String {
+        self.cites.borrow_mut().entry((&c.id, section, page)).or_insert_with(|| self.cite_afresh(c, section, page)).clone()
+    }
+
+    fn cite_afresh(&self, c: &Country, section: &str, page: Option<u32>) -> String {
         // A source without numbered sections or pages: the chapter alone.
         if c.sections.is_empty() {
             return page.map_or_else(|| c.name.clone(), |p| format!("{}, {}", c.name, words::pages(p, p)));
@@ -85,7 +92,7 @@ impl Selector<'_> {
         self.spec.themes.any(themes)
     }
 
-    fn figure(&self, c: &Country, f: &model::Figure) -> FigureView {
+    fn figure(&self, c: &'a Country, f: &'a model::Figure) -> FigureView {
         let after_unit = detail(&f.measure, &f.unit);
         let names = names_unit(&after_unit, &f.unit);
         let unit = unit_for(f.value, &f.unit);
@@ -137,8 +144,8 @@ impl Selector<'_> {
     /// Passages on the selected themes. One that opens by pointing back at the passage
     /// before it (tagged `follows`) cannot stand alone in a brief and is left out; a lead
     /// that the text itself begins with is not printed twice.
-    fn passages_of(&self, c: &Country, out: &mut Vec<Entry<TaggedItem>>) {
-        let mut push = |kind: &'static str, section: &str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
+    fn passages_of(&self, c: &'a Country, out: &mut Vec<Entry<TaggedItem>>) {
+        let mut push = |kind: &'static str, section: &'static str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
                 let text: std::sync::Arc<str> = text.into();
