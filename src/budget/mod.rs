@@ -11,7 +11,7 @@ pub mod probe;
 
 use crate::select::Brief;
 use crate::audience::{Audience, Per, Take};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,7 +141,7 @@ fn candidates(brief: &Brief, take: Take) -> Vec<Candidate<'_>> {
 /// The units an audience's template shows, most important first, by its `keep` rules
 /// (`audience.yaml`). Units no rule takes are never dropped by the budget search.
 pub fn ranking(brief: &Brief, audience: &Audience) -> Vec<Unit> {
-    let mut r = Ranking { units: Vec::new(), seen: HashSet::new() };
+    let mut r = Ranking { units: Vec::new(), seen: HashSet::default() };
     for rule in &audience.keep {
         let mut found: Vec<Candidate> = candidates(brief, rule.take)
             .into_iter()
@@ -153,7 +153,7 @@ pub fn ranking(brief: &Brief, audience: &Audience) -> Vec<Unit> {
             found.sort_by_key(|c| c.kind != kind);
         }
         if rule.per == Some(Per::Country) {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             found.retain(|c| seen.insert(c.country));
         }
         r.add(found.into_iter().take(rule.limit.unwrap_or(usize::MAX)).map(|c| c.unit));

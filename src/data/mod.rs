@@ -6,7 +6,8 @@ pub mod model;
 use crate::diagnostic::{self, Diagnostic};
 use model::*;
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The files of a dataset besides its chapters (`countries/*.yaml`); all but the first two
@@ -300,7 +301,7 @@ impl Dataset {
     /// Checks everything serde cannot: unique ids, known country and theme ids, no empty
     /// text, figures and quotes in a known section, services that exist.
     pub fn check(&self) -> Vec<Diagnostic> {
-        let mut c = Checker { data: self, errors: Vec::new(), seen: HashSet::new(), themes: self.theme_ids(), countries: self.country_ids() };
+        let mut c = Checker { data: self, errors: Vec::new(), seen: FxHashSet::default(), themes: self.theme_ids(), countries: self.country_ids() };
         c.run();
         c.errors
     }
@@ -318,7 +319,7 @@ struct Checker<'a> {
     data: &'a Dataset,
     errors: Vec<Diagnostic>,
     // Borrowed, as are the ids below: a large dataset has tens of thousands of items.
-    seen: HashSet<&'a str>,
+    seen: FxHashSet<&'a str>,
     themes: Vec<&'a str>,
     countries: Vec<&'a str>,
 }

@@ -18,7 +18,7 @@ use crate::data::model::{self, Country};
 use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, lead_naming_unit, names_unit, states, unit_for, without_restated_quote};
 use words::{join_names, lower_first, mentions};
 
@@ -303,7 +303,7 @@ impl<'a> Selector<'a> {
             .iter()
             .flat_map(|c| {
                 // Each service's figures, gathered in one pass over the chapter's figures.
-                let mut by_service: HashMap<&str, Vec<&model::Figure>> = HashMap::new();
+                let mut by_service: HashMap<&str, Vec<&model::Figure>> = HashMap::default();
                 for f in &c.figures {
                     if let Some(s) = &f.service {
                         by_service.entry(s).or_default().push(f);
