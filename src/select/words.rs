@@ -32,6 +32,18 @@ pub fn gist(text: &str) -> String {
 }
 
 /// Whether `text` begins with `prefix`, ignoring case (as comparing both lower-cased).
+/// A passage as a brief prints it, on its own: one that ends in a colon introduces what
+/// follows it in the report (a list, a quote), which the brief does not print after it, so
+/// it ends in a full stop instead ("Many survivor-led organisations were weakened or
+/// disappeared:" before an interviewee's words).
+pub(super) fn standing_alone(text: &str) -> std::borrow::Cow<'_, str> {
+    let body = text.trim_end();
+    match body.strip_suffix(':') {
+        Some(before) => format!("{}.", before.trim_end()).into(),
+        None => text.into(),
+    }
+}
+
 pub(super) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
     let mut text = text.chars().flat_map(char::to_lowercase);
     prefix.chars().flat_map(char::to_lowercase).all(|p| text.next() == Some(p))
@@ -138,6 +150,14 @@ mod tests {
         assert_eq!(gist("Build and diversify capacity. Sustained investment helps. More."), "Build and diversify capacity. Sustained investment helps.");
         assert_eq!(gist("Since 2020, Wales has grown its peer workforce. Milestones such as X."), "Since 2020, Wales has grown its peer workforce.");
         assert_eq!(gist("Culture matters."), "Culture matters.");
+    }
+
+    #[test]
+    fn a_passage_that_points_on_to_what_follows_it_ends_in_a_full_stop() {
+        assert_eq!(standing_alone("Many organisations were weakened or disappeared:"), "Many organisations were weakened or disappeared.");
+        assert_eq!(standing_alone("Shaped by policy and legislation :  "), "Shaped by policy and legislation.");
+        assert_eq!(standing_alone("One point: it matters."), "One point: it matters.");
+        assert_eq!(standing_alone("Grew from 5 to over 70 roles."), "Grew from 5 to over 70 roles.");
     }
 
     #[test]
