@@ -25,7 +25,11 @@ fn main() {
     let mut code = String::from("/// The built-in templates: (path inside the folder, contents).\npub static BUILTIN: &[(&str, &[u8])] = &[\n");
     for f in &files {
         let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        code.push_str(&format!("    ({rel:?}, include_bytes!({:?})),\n", f.to_string_lossy()));
+        // The path from the crate's own folder when it compiles, not this run's absolute
+        // path: Cargo keeps one build-script output for every checkout built into a target
+        // folder, and an absolute path read another checkout's templates (or none, once it
+        // was removed).
+        code.push_str(&format!("    ({rel:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/templates/\", {rel:?}))),\n"));
     }
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin.rs");
