@@ -338,7 +338,7 @@ impl<'a> Selector<'a> {
             .flat_map(|c| {
                 c.references.iter().map(move |r| Entry::new(ReferenceView {
                     id: r.id.clone(),
-                    citation: r.citation.clone(),
+                    citation: words::one_full_stop(&r.citation),
                     url: r.url.clone(),
                     country: c.id.clone(),
                     country_name: c.name.clone(),

@@ -44,6 +44,16 @@ pub(super) fn standing_alone(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A citation that ends in a doubled full stop ("[Internal document, unpublished].." in
+/// the report's own list) ends in one; an ellipsis ("...") is left as it is.
+pub(super) fn one_full_stop(text: &str) -> String {
+    let body = text.trim_end();
+    match body.strip_suffix("..") {
+        Some(before) if !before.ends_with('.') => format!("{before}."),
+        _ => text.to_string(),
+    }
+}
+
 pub(super) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
     let mut text = text.chars().flat_map(char::to_lowercase);
     prefix.chars().flat_map(char::to_lowercase).all(|p| text.next() == Some(p))
@@ -158,6 +168,13 @@ mod tests {
         assert_eq!(standing_alone("Shaped by policy and legislation :  "), "Shaped by policy and legislation.");
         assert_eq!(standing_alone("One point: it matters."), "One point: it matters.");
         assert_eq!(standing_alone("Grew from 5 to over 70 roles."), "Grew from 5 to over 70 roles.");
+    }
+
+    #[test]
+    fn a_citation_ends_in_one_full_stop_and_an_ellipsis_stays() {
+        assert_eq!(one_full_stop("Services [Internal document, unpublished].."), "Services [Internal document, unpublished].");
+        assert_eq!(one_full_stop("And so on..."), "And so on...");
+        assert_eq!(one_full_stop("Report (2021)."), "Report (2021).");
     }
 
     #[test]
