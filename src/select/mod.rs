@@ -143,13 +143,13 @@ impl<'a> Selector<'a> {
 
     /// Passages on the selected themes. One that opens by pointing back at the passage
     /// before it (tagged `follows`) cannot stand alone in a brief and is left out; one that
-    /// points on to what follows it ends in a full stop (`words::standing_alone`); a lead
+    /// points on to what follows it ends in a full stop (`words::printed_end`); a lead
     /// that the text itself begins with is not printed twice.
     fn passages_of(&self, c: &'a Country, out: &mut Vec<Entry<TaggedItem>>) {
         let mut push = |kind: &'static str, section: &'static str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
-                let text: std::sync::Arc<str> = words::standing_alone(text).into();
+                let text: std::sync::Arc<str> = words::printed_end(text).into();
                 out.push(Entry::new(TaggedItem {
                     kind,
                     id: id.to_string(),
@@ -338,7 +338,7 @@ impl<'a> Selector<'a> {
             .flat_map(|c| {
                 c.references.iter().map(move |r| Entry::new(ReferenceView {
                     id: r.id.clone(),
-                    citation: words::one_full_stop(&r.citation),
+                    citation: words::printed_end(&r.citation).into_owned(),
                     url: r.url.clone(),
                     country: c.id.clone(),
                     country_name: c.name.clone(),

@@ -31,29 +31,22 @@ pub fn gist(text: &str) -> String {
     format!("{first} {}", first_sentence(rest))
 }
 
-/// Whether `text` begins with `prefix`, ignoring case (as comparing both lower-cased).
-/// A passage as a brief prints it, on its own: one that ends in a colon introduces what
-/// follows it in the report (a list, a quote), which the brief does not print after it, so
-/// it ends in a full stop instead ("Many survivor-led organisations were weakened or
-/// disappeared:" before an interviewee's words).
-pub(super) fn standing_alone(text: &str) -> std::borrow::Cow<'_, str> {
+/// A text's end as a brief prints it, where the report's does not stand alone: a passage
+/// that ends in a colon introduces what follows it in the report (a list, a quote), which
+/// the brief does not print after it ("Many survivor-led organisations were weakened or
+/// disappeared:" before an interviewee's words), and a reference list's doubled full stop
+/// ("[Internal document, unpublished]..") is a slip. Both end in one full stop; an ellipsis
+/// stays.
+pub(super) fn printed_end(text: &str) -> std::borrow::Cow<'_, str> {
     let body = text.trim_end();
-    match body.strip_suffix(':') {
+    let before = body.strip_suffix(':').or_else(|| body.strip_suffix("..").filter(|b| !b.ends_with('.')));
+    match before {
         Some(before) => format!("{}.", before.trim_end()).into(),
         None => text.into(),
     }
 }
 
-/// A citation that ends in a doubled full stop ("[Internal document, unpublished].." in
-/// the report's own list) ends in one; an ellipsis ("...") is left as it is.
-pub(super) fn one_full_stop(text: &str) -> String {
-    let body = text.trim_end();
-    match body.strip_suffix("..") {
-        Some(before) if !before.ends_with('.') => format!("{before}."),
-        _ => text.to_string(),
-    }
-}
-
+/// Whether `text` begins with `prefix`, ignoring case (as comparing both lower-cased).
 pub(super) fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
     let mut text = text.chars().flat_map(char::to_lowercase);
     prefix.chars().flat_map(char::to_lowercase).all(|p| text.next() == Some(p))
@@ -163,18 +156,13 @@ mod tests {
     }
 
     #[test]
-    fn a_passage_that_points_on_to_what_follows_it_ends_in_a_full_stop() {
-        assert_eq!(standing_alone("Many organisations were weakened or disappeared:"), "Many organisations were weakened or disappeared.");
-        assert_eq!(standing_alone("Shaped by policy and legislation :  "), "Shaped by policy and legislation.");
-        assert_eq!(standing_alone("One point: it matters."), "One point: it matters.");
-        assert_eq!(standing_alone("Grew from 5 to over 70 roles."), "Grew from 5 to over 70 roles.");
-    }
-
-    #[test]
-    fn a_citation_ends_in_one_full_stop_and_an_ellipsis_stays() {
-        assert_eq!(one_full_stop("Services [Internal document, unpublished].."), "Services [Internal document, unpublished].");
-        assert_eq!(one_full_stop("And so on..."), "And so on...");
-        assert_eq!(one_full_stop("Report (2021)."), "Report (2021).");
+    fn a_text_that_does_not_stand_alone_ends_in_one_full_stop() {
+        assert_eq!(printed_end("Many organisations were weakened or disappeared:"), "Many organisations were weakened or disappeared.");
+        assert_eq!(printed_end("Shaped by policy and legislation :  "), "Shaped by policy and legislation.");
+        assert_eq!(printed_end("Services [Internal document, unpublished].."), "Services [Internal document, unpublished].");
+        assert_eq!(printed_end("One point: it matters."), "One point: it matters.");
+        assert_eq!(printed_end("And so on..."), "And so on...");
+        assert_eq!(printed_end("Grew from 5 to over 70 roles."), "Grew from 5 to over 70 roles.");
     }
 
     #[test]
