@@ -123,9 +123,9 @@ pub(super) fn lead_naming_unit(detail: &str, unit: &str) -> Option<(String, Stri
     (rest.split_whitespace().count() >= 2).then(|| (detail[..end].to_string(), rest.to_string()))
 }
 
-/// A card's caption without a closing quotation in brackets that gives the card's own number
-/// again: the measure keeps the report's words ("annual government commitment … (“DKK 600
-/// million annually”)"), and the card prints the number above them.
+/// A measure without a closing quotation in brackets that gives the figure's own number
+/// again: the dataset keeps the report's words ("annual government commitment … (“DKK 600
+/// million annually”)"), and a brief prints the number beside them.
 pub(super) fn without_restated_quote(caption: &str, f: &model::Figure) -> String {
     let trimmed = caption.trim_end();
     if let Some(open) = trimmed.rfind(" (“").or_else(|| trimmed.rfind(" (\""))

@@ -93,7 +93,10 @@ impl<'a> Selector<'a> {
     }
 
     fn figure(&self, c: &'a Country, f: &'a model::Figure) -> FigureView {
-        let after_unit = detail(&f.measure, &f.unit);
+        // Printed beside its own number everywhere (a card, the figures table, a service's
+        // points), the measure leaves out a closing quotation that only gives that number again.
+        let measure = without_restated_quote(&f.measure, f);
+        let after_unit = detail(&measure, &f.unit);
         let names = names_unit(&after_unit, &f.unit);
         let unit = unit_for(f.value, &f.unit);
         let (label, caption) = match (f.unit == "%", names) {
@@ -101,7 +104,6 @@ impl<'a> Selector<'a> {
             (false, true) => lead_naming_unit(&after_unit, &f.unit).unwrap_or_else(|| (String::new(), after_unit.clone())),
             (false, false) => (unit.clone(), after_unit.clone()),
         };
-        let caption = without_restated_quote(&caption, f);
         FigureView {
             id: f.id.clone(),
             number: figure_number(f),
@@ -111,7 +113,7 @@ impl<'a> Selector<'a> {
             unit,
             label,
             caption,
-            measure: f.measure.clone(),
+            measure,
             names_unit: names,
             detail: after_unit,
             when: f.when.clone(),
