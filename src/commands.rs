@@ -68,7 +68,9 @@ fn tally(summary: &Summary, out: &Path) -> String {
 pub fn build(setup: &Setup, args: &BuildArgs, force: bool, json: bool) -> i32 {
     let req = request(setup, args, force);
     let progress = Progress::new(req.specs.len().max(1));
-    let summary = jobs::run(&req, None, &mut |r, done, total| progress.update(r, done, total));
+    let mut summary = jobs::run(&req, None, &mut |r, done, total| progress.update(r, done, total));
+    // The process ends next: what the run read is left to the system to reclaim.
+    std::mem::forget(summary.read.take());
     progress.finish();
     if json {
         println!("{}", serde_json::to_string_pretty(&summary.records).expect("records serialise"));
