@@ -98,8 +98,8 @@ fn pick(value: &Value, attr: &str, test: Option<&str>, args: &[ValueOrKwargs], i
 /// What `pick` picked, by list, attribute, test, argument and direction. A brief's plan
 /// picks from the same lists for every candidate the page-budget search renders (the
 /// brief's lists are shared by the candidates that keep them whole, `select::List`), and
-/// then the DOCX: on a large dataset that was most of each render (4 ms of 5 at 20 x the
-/// report for the minister's). Picked once, a list is the same value in the next render,
+/// then the DOCX: on a large dataset that was most of each render after the first (2.5 ms
+/// of the minister's at 20 x the report, 0.4 ms now). Picked once, a list is the same value in the next render,
 /// so what is picked from it is found again too. Kept per thread, for one brief at a time
 /// (`forget_picks`); each key holds its list, so no other list can take its address.
 #[derive(PartialEq, Eq, Hash)]
