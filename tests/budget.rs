@@ -194,6 +194,20 @@ fn a_first_unit_of_its_kind_that_stands_alone_is_ruled_out_by_a_probe_not_a_layo
 }
 
 #[test]
+fn the_room_left_above_a_float_at_the_foot_is_counted_without_its_clearance() {
+    // Minister Victoria from a new folder: 12 units fit, and the next is the sentence that
+    // names the themes left without an option, 24.6 pt measured alone. The blank band above
+    // the Sources float is 26 pt, but Typst keeps the float's clearance free in it, and the
+    // sentence spilled onto a third page: three layouts, 7 pages laid out against an
+    // allowance of 5. Counted to the float's own marker (`m.foot`), the room is 21 pt, and
+    // the probe rules the sentence out: two layouts, 4 pages.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, built) = build_one(&context(), dir.path(), "minister", "[victoria]");
+    assert!(built.dropped.contains(&budget::Unit::Theme("international-exchange".into())), "left out: {:?}", built.dropped);
+    assert_eq!((built.layouts, built.probes, built.pages_laid), (2, 2, 4), "{} layouts, {} probes, {} pages laid out", built.layouts, built.probes, built.pages_laid);
+}
+
+#[test]
 fn a_unit_is_measured_alone_only_where_it_stands_whole_at_the_top_level() {
     use briefgen::budget::probe::segment;
     let source = "#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n#set text(size: 9pt)\n= Options\n#metadata(\"u:theme:a\")\n#option(1, [A])[Body]\n#metadata(\"u:theme:b\")\n#option(2, [B])[Body]\nA sentence after it.\n\n- #metadata(\"u:item:c\")*Lead.* Text.#super[2]\n#stats(([#metadata(\"u:figure:d\")5], [x], [y]),)\n#let late = 1\n";
