@@ -94,7 +94,7 @@ impl<T: Serialize + fmt::Debug + Send + Sync + 'static> Serialize for Entry<T> {
 pub struct List<T>(Arc<Listed<T>>);
 
 #[derive(Debug)]
-pub struct Listed<T>(Vec<Entry<T>>);
+struct Listed<T>(Vec<Entry<T>>);
 
 impl<T> Clone for Listed<T> {
     fn clone(&self) -> Listed<T> {
