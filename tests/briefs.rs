@@ -284,6 +284,38 @@ fn docx_carries_the_pdfs_words() {
 }
 
 #[test]
+fn a_place_cited_again_in_the_docx_is_the_first_footnote_by_number() {
+    // The letter cites the same chapters again and again: each place has one footnote, and
+    // a later citation shows that footnote's number in a NOTEREF field (as the PDF gives all
+    // that cite the same place one number), pointing to a bookmark on the first reference.
+    let out = tempfile::tempdir().unwrap();
+    ok(&run(&["build", "briefs/funder-wales-ireland-letter.yaml", "--out", path_str(out.path())]));
+    let docx = out.path().join("funder-wales-ireland-letter.docx");
+    let notes = docx_part(&docx, "word/footnotes.xml");
+    let texts: Vec<&str> = notes.split("<w:t xml:space=\"preserve\"> ").skip(1).map(|t| t.split("</w:t>").next().unwrap()).collect();
+    assert!(texts.len() >= 3, "{notes}");
+    let distinct: HashSet<&str> = texts.iter().copied().collect();
+    assert_eq!(distinct.len(), texts.len(), "a place has two footnotes: {texts:?}");
+    let doc = docx_part(&docx, "word/document.xml");
+    let again: Vec<&str> = doc.split(" NOTEREF ").skip(1).collect();
+    assert!(again.len() >= 3, "the letter cites places again: {} NOTEREF fields", again.len());
+    for field in again {
+        let name = field.split(' ').next().unwrap();
+        let n = name.strip_prefix("_Note").unwrap_or_else(|| panic!("a NOTEREF to `{name}`"));
+        assert!(field.starts_with(&format!("{name} \\f \\h ")), "formatted as a footnote mark: {}", &field[..40]);
+        // Its shown result is the note's number, until Word updates it.
+        let shown = field.split("fldCharType=\"separate\"").nth(1).unwrap().split("<w:t xml:space=\"preserve\">").nth(1).unwrap();
+        assert!(shown.starts_with(&format!("{n}</w:t>")), "NOTEREF {name} shows {}", &shown[..20]);
+        // The bookmark it names wraps footnote n's reference.
+        let start = format!("w:name=\"{name}\" />");
+        let marked = doc.split(&start).nth(1).unwrap_or_else(|| panic!("no bookmark {name}"));
+        let marked = marked.split("<w:bookmarkEnd").next().unwrap();
+        assert!(marked.contains(&format!("<w:footnoteReference w:id=\"{n}\" />")), "bookmark {name} wraps {marked}");
+        assert!(n.parse::<usize>().unwrap() <= texts.len());
+    }
+}
+
+#[test]
 fn docx_has_word_structures() {
     let out = tempfile::tempdir().unwrap();
     ok(&run(&["build", "briefs/funder-wales-ireland-letter.yaml", "--out", path_str(out.path())]));

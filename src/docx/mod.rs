@@ -185,13 +185,13 @@ fn default_normal(styles: &[u8], body_pt: usize) -> Vec<u8> {
 }
 
 /// A field (such as SEQ) as Word writes it, in separate runs (readers such as pandoc find
-/// the shown result only so), showing `shown` until updated.
-fn field(p: Paragraph, instruction: &str, shown: &str) -> Paragraph {
-    p.add_run(Run::new().add_field_char(FieldCharType::Begin, false))
-        .add_run(Run::new().add_instr_text(InstrText::Unsupported(format!(" {instruction} "))))
-        .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
-        .add_run(Run::new().add_text(shown))
-        .add_run(Run::new().add_field_char(FieldCharType::End, false))
+/// the shown result only so), showing `shown` until updated; each run dressed by `dress`.
+fn field(p: Paragraph, instruction: &str, shown: &str, dress: impl Fn(Run) -> Run) -> Paragraph {
+    p.add_run(dress(Run::new().add_field_char(FieldCharType::Begin, false)))
+        .add_run(dress(Run::new().add_instr_text(InstrText::Unsupported(format!(" {instruction} ")))))
+        .add_run(dress(Run::new().add_field_char(FieldCharType::Separate, false)))
+        .add_run(dress(Run::new().add_text(shown)))
+        .add_run(dress(Run::new().add_field_char(FieldCharType::End, false)))
 }
 
 /// The footer on every page: the brief's note (as the PDF's `footer-note`), then at the
@@ -214,14 +214,40 @@ fn footer(note: &[Span]) -> Footer {
     Footer::new().add_paragraph(p)
 }
 
-/// Footnotes collected while building runs; numbered per document from 1.
+/// Footnotes collected while building runs; numbered per document from 1. A place cited
+/// again is not a second, identical footnote: it is the first one's number, as the PDF
+/// gives all that cite the same place one number, in a NOTEREF field to a bookmark on the
+/// first reference (as Word's own "Insert Cross-reference" to a footnote writes it).
 struct Notes {
     texts: Vec<String>,
+    /// Each note's number, by its text.
+    numbers: HashMap<String, usize>,
+    /// How many times the brief cites each note's text: only a note cited again needs a
+    /// bookmark.
+    cited: HashMap<String, usize>,
 }
 
 impl Notes {
-    fn runs(&mut self, spans: &[Span], bold_all: bool) -> Vec<Run> {
-        let mut runs = Vec::new();
+    fn new(blocks: &[Block]) -> Notes {
+        let mut cited = HashMap::new();
+        let spans = blocks.iter().flat_map(|b| -> Box<dyn Iterator<Item = &Vec<Span>>> {
+            match b {
+                Block::Text(_, spans) => Box::new(std::iter::once(spans)),
+                Block::Table(rows) => Box::new(rows.iter().flatten()),
+                Block::Stats(stats) => Box::new(stats.iter().flat_map(|s| [&s.number, &s.unit, &s.caption])),
+                Block::Footer(_) | Block::Image { .. } | Block::Chart { .. } | Block::PageBreak => Box::new(std::iter::empty()),
+            }
+        });
+        for span in spans.flatten() {
+            if let Span::Note(note) = span {
+                *cited.entry(crate::render::blocks::plain(note)).or_insert(0) += 1;
+            }
+        }
+        Notes { texts: Vec::new(), numbers: HashMap::new(), cited }
+    }
+
+    /// `p` with `spans` added as runs, each dressed by `dress`.
+    fn add(&mut self, mut p: Paragraph, spans: &[Span], bold_all: bool, dress: impl Fn(Run) -> Run) -> Paragraph {
         for span in spans {
             match span {
                 Span::Text { text, bold, italic } => {
@@ -232,20 +258,29 @@ impl Notes {
                     if *italic {
                         run = run.italic();
                     }
-                    runs.push(run);
+                    p = p.add_run(dress(run));
                 }
                 Span::Note(note) => {
-                    self.texts.push(crate::render::blocks::plain(note));
-                    let footnote = Footnote { id: self.texts.len(), content: vec![Paragraph::new()] };
-                    runs.push(Run::new().add_footnote_reference(footnote));
+                    let text = crate::render::blocks::plain(note);
+                    if let Some(&n) = self.numbers.get(&text) {
+                        p = field(p, &format!("NOTEREF {} \\f \\h", bookmark(n)), &n.to_string(), |r| dress(r.style("FootnoteReference")));
+                        continue;
+                    }
+                    let again = self.cited.get(&text).is_some_and(|&c| c > 1);
+                    self.texts.push(text.clone());
+                    let n = self.texts.len();
+                    self.numbers.insert(text, n);
+                    let footnote = Footnote { id: n, content: vec![Paragraph::new()] };
+                    let run = dress(Run::new().add_footnote_reference(footnote));
+                    p = if again { p.add_bookmark_start(n, bookmark(n)).add_run(run).add_bookmark_end(n) } else { p.add_run(run) };
                 }
             }
         }
-        runs
+        p
     }
 
     fn paragraph(&mut self, spans: &[Span], style_id: &str, bold: bool) -> Paragraph {
-        self.runs(spans, bold).into_iter().fold(Paragraph::new().style(style_id), Paragraph::add_run)
+        self.add(Paragraph::new().style(style_id), spans, bold, |r| r)
     }
 
     /// `word/footnotes.xml` with Word's separator notes and each note's own number.
@@ -263,6 +298,12 @@ impl Notes {
         x.push_str("</w:footnotes>");
         x.into_bytes()
     }
+}
+
+/// The hidden bookmark (a name Word does not list, as its own `_Ref` ones) on note `n`'s
+/// first reference.
+fn bookmark(n: usize) -> String {
+    format!("_Note{n}")
 }
 
 fn core_xml(meta: &Meta) -> Vec<u8> {
@@ -341,7 +382,7 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &crate::templates::Templates
         .page_size(w, h)
         .page_margin(PageMargin::new().top(MARGIN as i32).bottom(MARGIN as i32).left(MARGIN as i32).right(MARGIN as i32).header(567).footer(567))
         .footer(footer(note));
-    let mut notes = Notes { texts: Vec::new() };
+    let mut notes = Notes::new(blocks);
     let mut alts: Vec<String> = Vec::new();
     let mut figures = 0;
     let mut quotes = 0;
@@ -371,8 +412,8 @@ pub fn write(blocks: &[Block], meta: &Meta, assets: &crate::templates::Templates
                     // captions do (a SEQ field, so a list of figures can find them).
                     figures += 1;
                     let lead = Paragraph::new().style(style_id).add_run(Run::new().add_text("Figure "));
-                    let lead = field(lead, "SEQ Figure \\* ARABIC", &figures.to_string()).add_run(Run::new().add_text(": "));
-                    notes.runs(spans, bold).into_iter().fold(lead, Paragraph::add_run)
+                    let lead = field(lead, "SEQ Figure \\* ARABIC", &figures.to_string(), |r| r).add_run(Run::new().add_text(": "));
+                    notes.add(lead, spans, bold, |r| r)
                 } else {
                     notes.paragraph(spans, style_id, bold)
                 };
@@ -502,7 +543,7 @@ fn key_figures(stats: &[Stat], notes: &mut Notes, text_width: u32, accent: &str,
             let mut p = notes.paragraph(&s.number, "KeyFigure", false).keep_next(true);
             if !s.unit.is_empty() {
                 p = p.add_run(Run::new().add_text(" ").size(unit_size));
-                p = notes.runs(&s.unit, false).into_iter().map(|r| r.size(unit_size)).fold(p, Paragraph::add_run);
+                p = notes.add(p, &s.unit, false, |r| r.size(unit_size));
             }
             cell(c, Some(accent), p)
         })
