@@ -21,8 +21,9 @@ mod glibc {
     const MADV_HUGEPAGE: c_int = 14;
     /// glibc's largest mmap threshold on 64-bit (`DEFAULT_MMAP_THRESHOLD_MAX`).
     const MMAP_THRESHOLD_MAX: usize = 32 << 20;
-    /// How far the main arena's heap is grown up front, for `huge_pages_here` to cover:
-    /// more than a dataset twenty times the report's needs there (its peak is about 30 MB).
+    /// How far the main arena's heap is grown up front, for `huge_pages_here` to cover: more
+    /// than a dataset twenty times the report's fills (the whole process, every thread's
+    /// heap with it, peaks at about 60 MB there).
     const MAIN_HEAP: usize = 64 << 20;
     /// The size and alignment of the heaps glibc maps for threads' arenas on 64-bit.
     const THREAD_HEAP: usize = 64 << 20;

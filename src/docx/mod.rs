@@ -230,15 +230,7 @@ struct Notes {
 impl Notes {
     fn new(blocks: &[Block]) -> Notes {
         let mut cited = HashMap::new();
-        let spans = blocks.iter().flat_map(|b| -> Box<dyn Iterator<Item = &Vec<Span>>> {
-            match b {
-                Block::Text(_, spans) => Box::new(std::iter::once(spans)),
-                Block::Table(rows) => Box::new(rows.iter().flatten()),
-                Block::Stats(stats) => Box::new(stats.iter().flat_map(|s| [&s.number, &s.unit, &s.caption])),
-                Block::Footer(_) | Block::Image { .. } | Block::Chart { .. } | Block::PageBreak => Box::new(std::iter::empty()),
-            }
-        });
-        for span in spans.flatten() {
+        for span in blocks.iter().flat_map(Block::spans).flatten() {
             if let Span::Note(note) = span {
                 *cited.entry(crate::render::blocks::plain(note)).or_insert(0) += 1;
             }

@@ -65,6 +65,19 @@ pub enum Block {
     PageBreak,
 }
 
+impl Block {
+    /// The runs of text the block holds in the body, where its notes are (the running
+    /// footer's are not: Word gives a footer no footnotes).
+    pub fn spans(&self) -> Vec<&[Span]> {
+        match self {
+            Block::Text(_, spans) => vec![spans],
+            Block::Table(rows) => rows.iter().flatten().map(Vec::as_slice).collect(),
+            Block::Stats(stats) => stats.iter().flat_map(|s| [&s.number[..], &s.unit, &s.caption]).collect(),
+            Block::Footer(_) | Block::Image { .. } | Block::Chart { .. } | Block::PageBreak => Vec::new(),
+        }
+    }
+}
+
 /// A markup error at a line of the rendered DOCX markup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkupError {
