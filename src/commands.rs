@@ -69,8 +69,9 @@ pub fn build(setup: &Setup, args: &BuildArgs, force: bool, json: bool) -> i32 {
     let req = request(setup, args, force);
     let progress = Progress::new(req.specs.len().max(1));
     let mut summary = jobs::run(&req, None, &mut |r, done, total| progress.update(r, done, total));
-    // The process ends next: what the run read is left to the system to reclaim.
+    // The process ends next: what the run read and selected is left to the system to reclaim.
     std::mem::forget(summary.read.take());
+    std::mem::forget(summary.selected.take());
     progress.finish();
     if json {
         println!("{}", serde_json::to_string_pretty(&summary.records).expect("records serialise"));

@@ -127,12 +127,12 @@ fn candidates(brief: &Brief, take: Take) -> Vec<Candidate<'_>> {
     let c = |unit, country, kind, themes, tags| Candidate { unit, country, kind, themes, tags };
     match take {
         Take::Themes => brief.themes.iter().map(|t| c(Unit::Theme(t.id.clone()), "", "", NONE, NONE)).collect(),
-        Take::Headline => brief.headline.iter().map(|f| c(Unit::Figure(f.id.clone()), f.country.as_str(), "", f.themes.as_slice(), NONE)).collect(),
-        Take::Figures => brief.figures.iter().map(|f| c(Unit::Figure(f.id.clone()), f.country.as_str(), "", f.themes.as_slice(), NONE)).collect(),
-        Take::Quotes => brief.quotes.iter().map(|q| c(Unit::Quote(q.id.clone()), q.country.as_str(), "", q.themes.as_slice(), NONE)).collect(),
-        Take::Services => brief.services.iter().map(|s| c(Unit::Service(s.id.clone()), s.country.as_str(), "", s.themes.as_slice(), NONE)).collect(),
+        Take::Headline => brief.headline.iter().map(|f| c(Unit::Figure(f.id.clone()), f.country.as_ref(), "", f.themes.as_ref(), NONE)).collect(),
+        Take::Figures => brief.figures.iter().map(|f| c(Unit::Figure(f.id.clone()), f.country.as_ref(), "", f.themes.as_ref(), NONE)).collect(),
+        Take::Quotes => brief.quotes.iter().map(|q| c(Unit::Quote(q.id.clone()), q.country.as_ref(), "", q.themes.as_ref(), NONE)).collect(),
+        Take::Services => brief.services.iter().map(|s| c(Unit::Service(s.id.clone()), s.country.as_ref(), "", s.themes.as_ref(), NONE)).collect(),
         Take::Charts => brief.series.iter().map(|s| c(Unit::Series(s.id.clone()), "", "", NONE, NONE)).collect(),
-        Take::Passages => brief.items.iter().map(|i| c(Unit::Item(i.id.clone()), i.country.as_str(), i.kind, i.themes.as_slice(), i.tags.as_slice())).collect(),
+        Take::Passages => brief.items.iter().map(|i| c(Unit::Item(i.id.clone()), i.country.as_ref(), i.kind, i.themes.as_ref(), i.tags.as_ref())).collect(),
         Take::Conclusions => brief.conclusion.iter().map(|k| c(Unit::Conclusion(k.id.clone()), "", "", NONE, NONE)).collect(),
         Take::References => vec![c(Unit::References, "", "", NONE, NONE)],
     }

@@ -114,6 +114,10 @@ pub struct Summary {
     /// so that a process about to end can leave it unfreed: freeing a dataset twenty times
     /// the report's takes 3 to 4 ms.
     pub read: Option<super::Context>,
+    /// What the last brief built selected, handed back for the same reason
+    /// (`Built::selected`); an earlier one is freed on this thread as the next arrives,
+    /// beside the building of the one after.
+    pub selected: Option<crate::select::Brief>,
 }
 
 impl Summary {
@@ -140,7 +144,7 @@ fn spec_key(m: &mut Manifest, path: &Path, req: &Request) -> Option<String> {
 
 /// Builds what needs building; calls `report` as each spec finishes.
 pub fn run(req: &Request, shared: Option<Arc<Shared>>, report: &mut dyn FnMut(&Record, usize, usize)) -> Summary {
-    let mut summary = Summary { records: Vec::new(), errors: Vec::new(), diagnostics: Vec::new(), read: None };
+    let mut summary = Summary { records: Vec::new(), errors: Vec::new(), diagnostics: Vec::new(), read: None, selected: None };
     let paths = match crate::spec::spec_paths(&req.specs, &req.project.briefs) {
         Ok(p) => p,
         Err(e) => {
@@ -295,7 +299,8 @@ fn build_all(req: &Request, shared: Option<Arc<Shared>>, todo: Vec<(PathBuf, Opt
         for (i, result) in rx {
             let (spec, key, _) = &specs[i];
             match result {
-                Ok(built) => {
+                Ok(mut built) => {
+                    run.summary.selected = built.selected.take();
                     if let Some(k) = key {
                         let outs: Vec<(PathBuf, &[u8])> = built.outputs.iter().map(|o| (o.path.clone(), o.bytes.as_slice())).collect();
                         let searched = ctx.audiences.get(&spec.audience).map(|a| manifest::Searched { audience: spec.audience.clone(), pages: a.pages, start: built.searched });

@@ -6,6 +6,7 @@ use super::views::{FigureView, SeriesView};
 use super::words::NUMBER_WORDS;
 use crate::data::model::{self, Approx};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// "5,000", "1.5", "71".
 pub fn format_number(v: f64) -> String {
@@ -26,14 +27,14 @@ pub fn format_number(v: f64) -> String {
 
 /// A figure's number with its approximation, short for a headline ("80+", "under 5")
 /// or in words for a sentence ("more than 80 peer workers", "fewer than 5 posts").
-fn approximate(f: &model::Figure, short: bool) -> String {
-    let n = format_number(f.value);
-    let n = match (f.unit.as_str(), short) {
+fn approximate(value: f64, approx: Option<Approx>, unit: &str, short: bool) -> String {
+    let n = format_number(value);
+    let n = match (unit, short) {
         ("%", _) => format!("{n}%"),
         (_, true) => n,
-        (unit, false) => format!("{n} {}", unit_for(f.value, unit)),
+        (unit, false) => format!("{n} {}", unit_for(value, unit)),
     };
-    match (f.approx, short) {
+    match (approx, short) {
         (Some(Approx::MoreThan), true) => format!("{n}+"),
         (Some(Approx::MoreThan), false) => format!("more than {n}"),
         (Some(Approx::About), _) => format!("about {n}"),
@@ -46,19 +47,96 @@ fn approximate(f: &model::Figure, short: bool) -> String {
 
 /// The number as printed in a headline: "71%", "80+", "5,000".
 pub(super) fn figure_number(f: &model::Figure) -> String {
-    approximate(f, true)
+    approximate(f.value, f.approx, &f.unit, true)
 }
 
-/// The figure in a sentence: "more than 80 peer workers".
-pub(super) fn figure_phrase(f: &model::Figure) -> String {
-    approximate(f, false)
+/// What a figure's wording is worked out from (the dataset's unit and, where the printed
+/// measure left a quotation out, its measure), and the wording once worked out.
+#[derive(Debug, Clone)]
+pub struct Wording {
+    unit: String,
+    measure: Option<String>,
+    told: std::sync::OnceLock<Told>,
+}
+
+/// A figure in words, as `FigureView` gives it to templates.
+#[derive(Debug, Clone)]
+pub struct Told {
+    pub phrase: String,
+    pub detail: String,
+    pub names_unit: bool,
+    pub label: String,
+    pub caption: String,
+    pub location: String,
+}
+
+impl Wording {
+    /// For a figure whose printed measure is `measure`.
+    pub(super) fn of(f: &model::Figure, measure: &str) -> Wording {
+        Wording { unit: f.unit.clone(), measure: (measure != f.measure).then(|| f.measure.clone()), told: Default::default() }
+    }
+}
+
+impl FigureView {
+    /// A figure of one of the selected chapters, with the chapter's names, the figure's
+    /// themes and its citation as the brief shares them.
+    pub(super) fn new(f: &model::Figure, country: Arc<str>, country_name: Arc<str>, themes: Arc<[String]>, cite: Arc<str>) -> FigureView {
+        // Printed beside its own number everywhere (a card, the figures table, a service's
+        // points), the measure leaves out a closing quotation that only gives that number again.
+        let measure = without_restated_quote(&f.measure, f);
+        FigureView {
+            id: f.id.clone(),
+            number: figure_number(f),
+            value: f.value,
+            approx: f.approx,
+            unit: unit_for(f.value, &f.unit),
+            wording: Wording::of(f, &measure),
+            measure,
+            when: f.when.clone(),
+            place: f.place.clone(),
+            country,
+            country_name,
+            service: f.service.clone(),
+            series: f.series.clone(),
+            themes,
+            cite,
+        }
+    }
+
+    pub fn told(&self) -> &Told {
+        self.wording.told.get_or_init(|| tell(self))
+    }
+}
+
+fn tell(f: &FigureView) -> Told {
+    let unit = &f.wording.unit;
+    let after_unit = detail(&f.measure, unit);
+    let names = names_unit(&after_unit, unit);
+    let (label, caption) = match (unit == "%", names) {
+        (true, _) => (String::new(), after_unit.clone()),
+        (false, true) => lead_naming_unit(&after_unit, unit).unwrap_or_else(|| (String::new(), after_unit.clone())),
+        (false, false) => (f.unit.clone(), after_unit.clone()),
+    };
+    // The parts of the place the measure does not already name ("Alfred Hospital,
+    // Victoria, Australia" after "roles at the Alfred Hospital": "Victoria, Australia").
+    let measure = f.wording.measure.as_deref().unwrap_or(&f.measure).to_lowercase();
+    let mut parts: Vec<&str> = f.place.split(", ").filter(|p| !measure.contains(&p.to_lowercase())).collect();
+    parts.extend(f.when.as_deref());
+    Told {
+        phrase: approximate(f.value, f.approx, unit, false),
+        detail: after_unit,
+        names_unit: names,
+        label,
+        caption,
+        location: parts.join(", "),
+    }
 }
 
 /// The measure without a leading repeat of the unit ("peer workers in X" after "90 peer
 /// workers" becomes "in X"), in the singular or the plural whichever the unit is written
 /// in ("peer support workers in X" after "1 peer support worker"); the whole measure when
 /// nothing would be left.
-pub(super) fn detail(measure: &str, unit: &str) -> String {
+fn detail(measure: &str, unit: &str) -> String {
     let lower = measure.to_lowercase();
     let unit = unit.to_lowercase();
     let singular = unit.strip_suffix('s').unwrap_or(&unit).to_string();
@@ -79,37 +157,46 @@ pub(super) fn detail(measure: &str, unit: &str) -> String {
 /// centres; not "10-year plan" for 10 years): the index of the word that ends the name,
 /// and the byte offset where it ends.
 fn unit_named(detail: &str, unit: &str) -> Option<(usize, usize)> {
-    // Each word, lowercased, with the byte offset where it ends.
-    let words = |s: &str| {
+    // Each word with the byte offset where it ends, compared without case and without a
+    // lowercased copy of each (a brief asks this of every figure it selects).
+    fn words(s: &str) -> Vec<(&str, usize)> {
         let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '’' || c == '\'';
-        let mut out: Vec<(String, usize)> = Vec::new();
+        let mut out: Vec<(&str, usize)> = Vec::new();
         let mut start = None;
         for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
             match (is_word(c), start) {
                 (true, None) => start = Some(i),
                 (false, Some(from)) => {
-                    out.push((s[from..i].to_lowercase(), i));
+                    out.push((&s[from..i], i));
                     start = None;
                 }
                 _ => {}
             }
         }
         out
-    };
-    let text = words(detail);
-    let unit: Vec<String> = words(unit).into_iter().map(|(w, _)| w).collect();
+    }
+    let unit: Vec<String> = words(unit).into_iter().map(|(w, _)| w.to_lowercase()).collect();
     let (last, head) = unit.split_last()?;
     let singular = last.strip_suffix('s').unwrap_or(last);
+    // Every form holds the singular: a detail in ASCII without it (most) is not split
+    // into words.
+    if detail.is_ascii() && !holds_ignoring_ascii_case(detail, singular) {
+        return None;
+    }
+    let same = |word: &str, lower: &str| if word.is_ascii() { word.eq_ignore_ascii_case(lower) } else { word.to_lowercase() == lower };
+    let text = words(detail);
     let plural = format!("{singular}s");
     let forms = [last.as_str(), singular, plural.as_str()];
-    let at = text.windows(unit.len()).position(|w| w[..head.len()].iter().map(|(x, _)| x).eq(head) && forms.contains(&w[head.len()].0.as_str()))?;
+    let at = text
+        .windows(unit.len())
+        .position(|w| w[..head.len()].iter().zip(head).all(|((x, _), h)| same(x, h)) && forms.iter().any(|f| same(w[head.len()].0, f)))?;
     let end = at + head.len();
     Some((end, text[end].1))
 }
 
 /// Whether the detail names the unit (`unit_named`): then the number is printed alone
 /// before it, not "8 centres" / "recovery education centres...".
-pub(super) fn names_unit(detail: &str, unit: &str) -> bool {
+fn names_unit(detail: &str, unit: &str) -> bool {
     unit_named(detail, unit).is_some()
 }
 
@@ -117,7 +204,7 @@ pub(super) fn names_unit(detail: &str, unit: &str) -> bool {
 /// name: a strip card prints the name beside the number and the rest below it, as it does
 /// "7" / "health boards" / "in Wales". None when the name comes later or too little would
 /// be left below it.
-pub(super) fn lead_naming_unit(detail: &str, unit: &str) -> Option<(String, String)> {
+fn lead_naming_unit(detail: &str, unit: &str) -> Option<(String, String)> {
     let (_, end) = unit_named(detail, unit).filter(|(at, _)| *at < 4)?;
     let rest = detail[end..].trim_start_matches([' ', ',']).trim();
     (rest.split_whitespace().count() >= 2).then(|| (detail[..end].to_string(), rest.to_string()))
@@ -126,10 +213,10 @@ pub(super) fn lead_naming_unit(detail: &str, unit: &str) -> Option<(String, Stri
 /// A measure without a closing quotation in brackets that gives the figure's own number
 /// again: the dataset keeps the report's words ("annual government commitment … (“DKK 600
 /// million annually”)"), and a brief prints the number beside them.
-pub(super) fn without_restated_quote(caption: &str, f: &model::Figure) -> String {
+fn without_restated_quote(caption: &str, f: &model::Figure) -> String {
     let trimmed = caption.trim_end();
-    if let Some(open) = trimmed.rfind(" (“").or_else(|| trimmed.rfind(" (\""))
-        && (trimmed.ends_with("”)") || trimmed.ends_with("\")"))
+    if (trimmed.ends_with("”)") || trimmed.ends_with("\")"))
+        && let Some(open) = trimmed.rfind(" (“").or_else(|| trimmed.rfind(" (\""))
         && states(&trimmed[open..], f)
     {
         return trimmed[..open].to_string();
@@ -138,7 +225,7 @@ pub(super) fn without_restated_quote(caption: &str, f: &model::Figure) -> String
 }
 
 /// A unit as printed after its number: "1 health board", "7 health boards".
-pub(super) fn unit_for(value: f64, unit: &str) -> String {
+fn unit_for(value: f64, unit: &str) -> String {
     if value == 1.0
         && let Some(one) = unit.strip_suffix('s')
         && !unit.ends_with("ss")
@@ -151,13 +238,21 @@ pub(super) fn unit_for(value: f64, unit: &str) -> String {
 /// Whether `text` already states the figure's value (as digits or, for small whole
 /// numbers, as a word).
 pub(super) fn states(text: &str, f: &model::Figure) -> bool {
-    let plain = text.replace(',', "");
     let digits = if f.value.fract() == 0.0 { format!("{}", f.value as i64) } else { format!("{}", f.value) };
     let word = (f.value.fract() == 0.0 && (0.0..=20.0).contains(&f.value)).then(|| NUMBER_WORDS[f.value as usize]);
-    plain
-        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-        .map(|t| t.trim_end_matches('.').to_lowercase())
-        .any(|t| t == digits || word.is_some_and(|w| t == w))
+    // Ruled out before the text is split into words, as `stated` does.
+    let has_word = |n: &str| holds_ignoring_ascii_case(text, n);
+    if !contains_skipping_commas(text, &digits) && !word.is_some_and(has_word) {
+        return false;
+    }
+    // Words as the text gives them with their commas left out ("5,000" is "5000"), compared
+    // in place rather than copied.
+    text.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ','))
+        .map(|t| t.trim_end_matches([',', '.']))
+        .any(|t| {
+            let plain = || t.chars().filter(|c| *c != ',');
+            plain().eq(digits.chars()) || word.is_some_and(|w| plain().flat_map(char::to_lowercase).eq(w.chars()))
+        })
 }
 
 /// Whether `text` states a figure of `value` counting `unit` in digits: the number, then
@@ -174,7 +269,7 @@ pub fn stated(text: &str, value: f64, unit: &str) -> bool {
     let joined = (value.fract() == 0.0 && (1.0..=20.0).contains(&value)).then(|| format!("{}-", NUMBER_WORDS[value as usize]));
     // Most texts hold none of these (a template asks of every figure and text in a brief):
     // ruled out before the text is split into words.
-    let has_word = |n: &str| text.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n.as_bytes()));
+    let has_word = |n: &str| holds_ignoring_ascii_case(text, n);
     if !contains_skipping_commas(text, &digits) && !word.is_some_and(has_word) && !joined.as_deref().is_some_and(has_word) {
         return false;
     }
@@ -207,6 +302,12 @@ pub fn stated(text: &str, value: f64, unit: &str) -> bool {
         }
         words[i + 1..].iter().take(4).any(|n| names.contains(&stem(n)))
     })
+}
+
+/// Whether `needle` occurs in `text`, ASCII letters compared without case: a check cheap
+/// enough to rule a text out before it is split into words.
+fn holds_ignoring_ascii_case(text: &str, needle: &str) -> bool {
+    needle.is_empty() || text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Whether `needle` occurs in `text` once its commas are left out ("5,000" holds "5000").
@@ -271,7 +372,7 @@ pub(super) fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
     // Only records of one country and one value can be one fact: each is compared with
     // those alone, not with every record kept (thousands, in a large selection).
     let mut out: Vec<FigureView> = Vec::new();
-    let mut alike: HashMap<(String, u64), Vec<usize>> = HashMap::new();
+    let mut alike: HashMap<(std::sync::Arc<str>, u64), Vec<usize>> = HashMap::new();
     for f in figures {
         // 0.0 and -0.0 are one value; NaN is no value's equal, and `same_fact` says so.
         let value = if f.value == 0.0 { 0 } else { f.value.to_bits() };
@@ -375,6 +476,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_figure_is_worded_when_a_template_first_reads_its_words() {
+        let f = model::Figure {
+            id: "dk-peers".into(),
+            value: 90.0,
+            unit: "peer workers".into(),
+            approx: Some(Approx::MoreThan),
+            measure: "peer workers in the Copenhagen region (“around 90 by 2022”)".into(),
+            when: Some("2022".into()),
+            place: "Copenhagen, Denmark".into(),
+            section: None,
+            service: None,
+            series: None,
+            themes: Vec::new(),
+            page: None,
+        };
+        let entry = super::super::Entry::new(FigureView::new(&f, "denmark".into(), "Denmark".into(), Arc::new([]), "Denmark, p. 4".into()));
+        let env = minijinja::Environment::new();
+        let render = |t: &str| env.render_str(t, minijinja::context! { f => minijinja::Value::from(minijinja::value::Serde(&entry)) }).unwrap();
+        assert_eq!(render("{{ f.number }} {{ f.measure }}"), "90+ peer workers in the Copenhagen region");
+        assert!(entry.wording.told.get().is_none(), "reading the number and measure worded the figure");
+        assert_eq!(render("{{ f.phrase }} | {{ f.caption }} | {{ f.location }}"), "more than 90 peer workers | in the Copenhagen region | Denmark, 2022");
+        assert!(entry.wording.told.get().is_some());
+        // Outside templates, every field in the order the struct gives them.
+        let json = serde_json::to_string(&*entry).unwrap();
+        let at: Vec<usize> = ["id", "number", "phrase", "value", "unit", "measure", "detail", "names_unit", "label", "caption", "location", "cite"]
+            .iter()
+            .map(|k| json.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("{k} missing from {json}")))
+            .collect();
+        assert!(at.is_sorted(), "{json}");
+        assert!(json.contains(r#""detail":"in the Copenhagen region","names_unit":false,"label":"peer workers""#), "{json}");
+    }
+
+    #[test]
     fn numbers() {
         assert_eq!(format_number(5000.0), "5,000");
         assert_eq!(format_number(71.0), "71");
@@ -423,6 +557,8 @@ mod tests {
         assert!(!names_unit("in the Copenhagen region", "peer workers"));
         assert!(!names_unit("support workers in a pilot", "peer support workers"));
         assert!(!names_unit("retention rate of peer support staff", "%"));
+        // A unit that is one letter, "s", leaves an empty singular: no panic, no match.
+        assert!(!names_unit("peer workers", "s"));
     }
 
     #[test]
@@ -446,6 +582,11 @@ mod tests {
         assert_eq!(without_restated_quote(caption, &figure(90.0)), caption);
         assert_eq!(without_restated_quote("in the Copenhagen region (“around 90 by 2022”)", &figure(90.0)), "in the Copenhagen region");
         assert_eq!(without_restated_quote("peer workers (the report’s count)", &figure(90.0)), "peer workers (the report’s count)");
+        // A text states a figure by its digits, commas left out, or by its word.
+        assert!(states("(“over 5,000.”)", &figure(5000.0)));
+        assert!(states("Six months on", &figure(6.0)));
+        assert!(!states("56 posts, 1.5 years", &figure(5.0)));
+        assert!(states("56 posts, 1.5 years", &figure(1.5)));
     }
 
     #[test]

@@ -18,13 +18,16 @@ use crate::data::model::{self, Country};
 use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use figures::{detail, distinct, figure_number, figure_phrase, headline, headline_score, lead_naming_unit, names_unit, states, unit_for, without_restated_quote};
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
+use figures::{distinct, figure_number, headline, headline_score, states};
 use words::{join_names, lower_first, mentions};
 
 /// Builds the brief's content from a checked spec and dataset.
 pub fn select(spec: &Spec, data: &Dataset, audience: &Audience) -> Brief {
-    let sel = Selector { data, spec, chosen: data.countries.iter().filter(|c| spec.countries.includes(&c.id)).collect(), cites: Default::default() };
+    let chosen: Vec<&Country> = data.countries.iter().filter(|c| spec.countries.includes(&c.id)).collect();
+    let places = chosen.iter().map(|c| Place { id: c.id.as_str().into(), name: c.name.as_str().into(), short_name: c.short_name.as_str().into() }).collect();
+    let sel = Selector { data, spec, chosen, places, cites: Default::default(), lists: Default::default() };
     let themes = sel.themes();
     let items = sel.passages();
     let figures = sel.figures();
@@ -61,15 +64,38 @@ struct Selector<'a> {
     spec: &'a Spec,
     /// The selected countries, in report order.
     chosen: Vec<&'a Country>,
+    /// The selected countries' names, as every entry from them holds them.
+    places: Vec<Place>,
     /// Citations made so far, by chapter, section and page: a chapter's passages share a
     /// few dozen, and making each afresh was a third of selecting on a large dataset.
-    cites: std::cell::RefCell<HashMap<(&'a str, &'a str, Option<u32>), String>>,
+    cites: std::cell::RefCell<HashMap<(&'a str, &'a str, Option<u32>), Arc<str>>>,
+    /// Lists of themes or tags made so far: a few dozen distinct ones among thousands of
+    /// entries.
+    lists: std::cell::RefCell<HashMap<&'a [String], Arc<[String]>>>,
+}
+
+/// The strings entries hold alike are made once and shared, not copied into each: on a
+/// large dataset the copies were most of the memory a brief's selection took, and
+/// touching fresh memory (the kernel clears each page first) was most of its time.
+struct Place {
+    id: Arc<str>,
+    name: Arc<str>,
+    short_name: Arc<str>,
 }
 
 impl<'a> Selector<'a> {
 
-    fn cite(&self, c: &'a Country, section: &'a str, page: Option<u32>) -> String {
-        self.cites.borrow_mut().entry((&c.id, section, page)).or_insert_with(|| self.cite_afresh(c, section, page)).clone()
+    fn cite(&self, c: &'a Country, section: &'a str, page: Option<u32>) -> Arc<str> {
+        self.cites.borrow_mut().entry((&c.id, section, page)).or_insert_with(|| self.cite_afresh(c, section, page).into()).clone()
+    }
+
+    fn place(&self, c: &Country) -> &Place {
+        let at = self.chosen.iter().position(|x| std::ptr::eq(*x, c)).expect("entries come from selected countries");
+        &self.places[at]
+    }
+
+    fn list(&self, l: &'a [String]) -> Arc<[String]> {
+        self.lists.borrow_mut().entry(l).or_insert_with(|| l.into()).clone()
     }
 
     fn cite_afresh(&self, c: &Country, section: &str, page: Option<u32>) -> String {
@@ -93,46 +119,8 @@ impl<'a> Selector<'a> {
     }
 
     fn figure(&self, c: &'a Country, f: &'a model::Figure) -> FigureView {
-        // Printed beside its own number everywhere (a card, the figures table, a service's
-        // points), the measure leaves out a closing quotation that only gives that number again.
-        let measure = without_restated_quote(&f.measure, f);
-        let after_unit = detail(&measure, &f.unit);
-        let names = names_unit(&after_unit, &f.unit);
-        let unit = unit_for(f.value, &f.unit);
-        let (label, caption) = match (f.unit == "%", names) {
-            (true, _) => (String::new(), after_unit.clone()),
-            (false, true) => lead_naming_unit(&after_unit, &f.unit).unwrap_or_else(|| (String::new(), after_unit.clone())),
-            (false, false) => (unit.clone(), after_unit.clone()),
-        };
-        FigureView {
-            id: f.id.clone(),
-            number: figure_number(f),
-            phrase: figure_phrase(f),
-            value: f.value,
-            approx: f.approx,
-            unit,
-            label,
-            caption,
-            measure,
-            names_unit: names,
-            detail: after_unit,
-            when: f.when.clone(),
-            place: f.place.clone(),
-            location: {
-                // The parts of the place the measure does not already name ("Alfred Hospital,
-                // Victoria, Australia" after "roles at the Alfred Hospital": "Victoria, Australia").
-                let measure = f.measure.to_lowercase();
-                let mut parts: Vec<&str> = f.place.split(", ").filter(|p| !measure.contains(&p.to_lowercase())).collect();
-                parts.extend(f.when.as_deref());
-                parts.join(", ")
-            },
-            country: c.id.clone(),
-            country_name: c.name.clone(),
-            service: f.service.clone(),
-            series: f.series.clone(),
-            themes: f.themes.clone(),
-            cite: self.cite(c, f.section.as_deref().unwrap_or("chapter"), f.page),
-        }
+        let place = self.place(c);
+        FigureView::new(f, place.id.clone(), place.name.clone(), self.list(&f.themes), self.cite(c, f.section.as_deref().unwrap_or("chapter"), f.page))
     }
 
     fn examples(&self, examples: &[model::Example]) -> Vec<ExampleView> {
@@ -148,7 +136,8 @@ impl<'a> Selector<'a> {
     /// points on to what follows it ends in a full stop (`words::printed_end`); a lead
     /// that the text itself begins with is not printed twice.
     fn passages_of(&self, c: &'a Country, out: &mut Vec<Entry<TaggedItem>>) {
-        let mut push = |kind: &'static str, section: &'static str, id: &str, lead: Option<&String>, text: &str, themes: &[String], tags: &[String], page: Option<u32>| {
+        let place = self.place(c);
+        let mut push = |kind: &'static str, section: &'static str, id: &str, lead: Option<&String>, text: &str, themes: &'a [String], tags: &'a [String], page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
                 let text: std::sync::Arc<str> = words::printed_end(text).into();
@@ -158,11 +147,11 @@ impl<'a> Selector<'a> {
                     lead: lead.cloned(),
                     gist: Gist(text.clone()),
                     text,
-                    themes: themes.to_vec(),
-                    tags: tags.to_vec(),
-                    country: c.id.clone(),
-                    country_name: c.name.clone(),
-                    short_name: c.short_name.clone(),
+                    themes: self.list(themes),
+                    tags: self.list(tags),
+                    country: place.id.clone(),
+                    country_name: place.name.clone(),
+                    short_name: place.short_name.clone(),
                     cite: self.cite(c, section, page),
                 }));
             }
@@ -211,7 +200,7 @@ impl<'a> Selector<'a> {
                             country_name: country.name.clone(),
                             points: vec![point],
                             max: 0.0,
-                            cite: self.cite(country, f.section.as_deref().unwrap_or("chapter"), f.page),
+                            cite: self.cite(country, f.section.as_deref().unwrap_or("chapter"), f.page).to_string(),
                             alt: String::new(),
                         },
                         on_theme,
@@ -290,9 +279,9 @@ impl<'a> Selector<'a> {
                     id: q.id.clone(),
                     text: q.text.clone(),
                     who: q.who.clone(),
-                    country: c.id.clone(),
-                    country_name: c.name.clone(),
-                    themes: q.themes.clone(),
+                    country: self.place(c).id.clone(),
+                    country_name: self.place(c).name.clone(),
+                    themes: self.list(&q.themes),
                     cite: self.cite(c, q.section.as_deref().unwrap_or("chapter"), q.page),
                 }))
             })
@@ -321,9 +310,9 @@ impl<'a> Selector<'a> {
                         place: words::place_without_told_count(&s.place, &points),
                         elsewhere: !mentions(&s.place, &c.name) && !mentions(&s.place, &c.short_name),
                         points: s.points.clone(),
-                        country: c.id.clone(),
-                        country_name: c.name.clone(),
-                        themes: s.themes.clone(),
+                        country: self.place(c).id.clone(),
+                        country_name: self.place(c).name.clone(),
+                        themes: self.list(&s.themes),
                         figures: distinct(
                             figures.iter().filter(|f| !states(&points, f)).map(|f| self.figure(c, f)).collect(),
                         ),
@@ -342,8 +331,8 @@ impl<'a> Selector<'a> {
                     id: r.id.clone(),
                     citation: words::printed_end(&r.citation).into_owned(),
                     url: r.url.clone(),
-                    country: c.id.clone(),
-                    country_name: c.name.clone(),
+                    country: self.place(c).id.clone(),
+                    country_name: self.place(c).name.clone(),
                 }))
             })
             .collect()
@@ -371,7 +360,15 @@ impl<'a> Selector<'a> {
 
     /// Selected countries × selected themes.
     fn matrix(&self, themes: &[ThemeView], items: &[Entry<TaggedItem>]) -> Vec<MatrixRow> {
-        let passages_on: HashSet<(&str, &str)> = items.iter().flat_map(|i| i.themes.iter().map(|t| (i.country.as_str(), t.as_str()))).collect();
+        // Each country's distinct lists of themes: its passages share a few dozen
+        // (`Selector::list`), and a cell asks those rather than every passage.
+        let mut lists_of: HashMap<&str, Vec<&Arc<[String]>>> = HashMap::default();
+        for i in items {
+            let lists = lists_of.entry(&i.country).or_default();
+            if !lists.iter().any(|l| Arc::ptr_eq(l, &i.themes)) {
+                lists.push(&i.themes);
+            }
+        }
         self.chosen
             .iter()
             .map(|c| {
@@ -388,12 +385,12 @@ impl<'a> Selector<'a> {
                         if let Some(k) = key {
                             shown.push((&k.id, &t.name));
                         }
-                        let other = passages_on.contains(&(c.id.as_str(), t.id.as_str()));
+                        let other = lists_of.get(c.id.as_str()).is_some_and(|lists| lists.iter().any(|l| l.contains(&t.id)));
                         MatrixCell {
                             theme: t.id.clone(),
                             level: if key.is_some() || also.is_some() { "key" } else if other { "other" } else { "none" }.to_string(),
                             lead: key.map(|k| k.lead.clone()),
-                            cite: key.map(|k| self.cite(c, "key-messages", k.page)),
+                            cite: key.map(|k| self.cite(c, "key-messages", k.page).to_string()),
                             also,
                         }
                     })

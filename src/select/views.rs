@@ -311,13 +311,13 @@ pub struct TaggedItem {
     /// The text's first sentence, verbatim, with the next when the first is a heading of a
     /// few words (`words::gist`): what a brief that quotes one sentence prints.
     pub gist: Gist,
-    pub themes: Vec<String>,
+    pub themes: Arc<[String]>,
     /// Editorial tags from the dataset (`risk`, ...).
-    pub tags: Vec<String>,
-    pub country: String,
-    pub country_name: String,
-    pub short_name: String,
-    pub cite: String,
+    pub tags: Arc<[String]>,
+    pub country: Arc<str>,
+    pub country_name: Arc<str>,
+    pub short_name: Arc<str>,
+    pub cite: Arc<str>,
 }
 
 /// A passage's gist, worked out when a template first reads it (an entry's fields become
@@ -331,38 +331,75 @@ impl Serialize for Gist {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A figure as templates see it. What it says in words (`phrase`, `detail`, `label`,
+/// `caption`, `location`) is worked out when a template first reads any of it
+/// (`Wording`): a large selection holds a thousand figures, a brief prints a handful, and
+/// wording every one was most of selecting them.
+#[derive(Debug, Clone)]
 pub struct FigureView {
     pub id: String,
     /// The number as printed in a headline: "71%", "80+", "5,000".
     pub number: String,
-    /// The figure in a sentence: "more than 80 peer workers", "71%".
-    pub phrase: String,
     pub value: f64,
     pub approx: Option<Approx>,
     pub unit: String,
+    /// What is counted, without a closing quotation that only gives the number again.
     pub measure: String,
-    /// The measure without a leading repeat of the unit, for printing right after the
-    /// number and unit ("65 recommendations" / "made by the Royal Commission").
-    pub detail: String,
-    /// The detail names the unit itself, mid-phrase: the number goes before it alone
-    /// ("8" / "recovery education centres across Ireland", not "8 centres" / ...).
-    pub names_unit: bool,
-    /// A strip card's two lines: the words beside the number ("health boards"; "recovery
-    /// education centres" where the detail opens by naming the unit; none for a
-    /// percentage) and what goes below them ("in Wales"; "across Ireland supporting…").
-    pub label: String,
-    pub caption: String,
     pub when: Option<String>,
     pub place: String,
-    /// Where and when, leaving out a place the measure already names: "Wales, 2024".
-    pub location: String,
-    pub country: String,
-    pub country_name: String,
+    pub country: Arc<str>,
+    pub country_name: Arc<str>,
     pub service: Option<String>,
     pub series: Option<String>,
-    pub themes: Vec<String>,
-    pub cite: String,
+    pub themes: Arc<[String]>,
+    pub cite: Arc<str>,
+    pub wording: super::figures::Wording,
+}
+
+/// A field whose value is worked out only when it is serialised (read by a template).
+struct Later<F>(F);
+
+impl<T: Serialize, F: Fn() -> T> Serialize for Later<F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.0)().serialize(s)
+    }
+}
+
+impl Serialize for FigureView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut f = s.serialize_struct("FigureView", 20)?;
+        f.serialize_field("id", &self.id)?;
+        f.serialize_field("number", &self.number)?;
+        // The figure in a sentence: "more than 80 peer workers", "71%".
+        f.serialize_field("phrase", &Later(|| &self.told().phrase))?;
+        f.serialize_field("value", &self.value)?;
+        f.serialize_field("approx", &self.approx)?;
+        f.serialize_field("unit", &self.unit)?;
+        f.serialize_field("measure", &self.measure)?;
+        // The measure without a leading repeat of the unit, for printing right after the
+        // number and unit ("65 recommendations" / "made by the Royal Commission").
+        f.serialize_field("detail", &Later(|| &self.told().detail))?;
+        // The detail names the unit itself, mid-phrase: the number goes before it alone
+        // ("8" / "recovery education centres across Ireland", not "8 centres" / ...).
+        f.serialize_field("names_unit", &Later(|| self.told().names_unit))?;
+        // A strip card's two lines: the words beside the number ("health boards";
+        // "recovery education centres" where the detail opens by naming the unit; none for
+        // a percentage) and what goes below them ("in Wales"; "across Ireland supporting…").
+        f.serialize_field("label", &Later(|| &self.told().label))?;
+        f.serialize_field("caption", &Later(|| &self.told().caption))?;
+        f.serialize_field("when", &self.when)?;
+        f.serialize_field("place", &self.place)?;
+        // Where and when, leaving out a place the measure already names: "Wales, 2024".
+        f.serialize_field("location", &Later(|| &self.told().location))?;
+        f.serialize_field("country", &self.country)?;
+        f.serialize_field("country_name", &self.country_name)?;
+        f.serialize_field("service", &self.service)?;
+        f.serialize_field("series", &self.series)?;
+        f.serialize_field("themes", &self.themes)?;
+        f.serialize_field("cite", &self.cite)?;
+        f.end()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -370,10 +407,10 @@ pub struct QuoteView {
     pub id: String,
     pub text: String,
     pub who: String,
-    pub country: String,
-    pub country_name: String,
-    pub themes: Vec<String>,
-    pub cite: String,
+    pub country: Arc<str>,
+    pub country_name: Arc<str>,
+    pub themes: Arc<[String]>,
+    pub cite: Arc<str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -386,12 +423,12 @@ pub struct ServiceView {
     /// unexplained.
     pub elsewhere: bool,
     pub points: Vec<String>,
-    pub country: String,
-    pub country_name: String,
-    pub themes: Vec<String>,
+    pub country: Arc<str>,
+    pub country_name: Arc<str>,
+    pub themes: Arc<[String]>,
     /// The service's own figures that its points do not already state.
     pub figures: Vec<FigureView>,
-    pub cite: String,
+    pub cite: Arc<str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -399,8 +436,8 @@ pub struct ReferenceView {
     pub id: String,
     pub citation: String,
     pub url: Option<String>,
-    pub country: String,
-    pub country_name: String,
+    pub country: Arc<str>,
+    pub country_name: Arc<str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -488,8 +525,8 @@ mod tests {
             lead: None,
             gist: Gist(text.clone()),
             text,
-            themes: vec!["funding".into()],
-            tags: Vec::new(),
+            themes: vec!["funding".to_string()].into(),
+            tags: Arc::new([]),
             country: "wales".into(),
             country_name: "Wales".into(),
             short_name: "Wales".into(),
