@@ -132,7 +132,7 @@ fn candidates(brief: &Brief, take: Take) -> Vec<Candidate<'_>> {
         Take::Quotes => brief.quotes.iter().map(|q| c(Unit::Quote(q.id.clone()), q.country.as_ref(), "", q.themes.as_ref(), NONE)).collect(),
         Take::Services => brief.services.iter().map(|s| c(Unit::Service(s.id.clone()), s.country.as_ref(), "", s.themes.as_ref(), NONE)).collect(),
         Take::Charts => brief.series.iter().map(|s| c(Unit::Series(s.id.clone()), "", "", NONE, NONE)).collect(),
-        Take::Passages => brief.items.iter().map(|i| c(Unit::Item(i.id.clone()), i.country.as_ref(), i.kind, i.themes.as_ref(), i.tags.as_ref())).collect(),
+        Take::Passages => brief.items.iter().map(|i| c(Unit::Item(i.id.to_string()), i.country.as_ref(), i.kind, i.themes.as_ref(), i.tags.as_ref())).collect(),
         Take::Conclusions => brief.conclusion.iter().map(|k| c(Unit::Conclusion(k.id.clone()), "", "", NONE, NONE)).collect(),
         Take::References => vec![c(Unit::References, "", "", NONE, NONE)],
     }

@@ -1,8 +1,88 @@
 //! The dataset's serde types. `data/README.md` documents the same schema for editors;
 //! keep the two in step.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A passage's id and words, which a brief's entries hold as they are: decoded straight into
+/// one shared allocation (from the kept dataset's bytes, `produce::cache`), so that selecting
+/// thousands of passages counts references instead of copying their text.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Shared(Arc<str>);
+
+impl Shared {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn arc(&self) -> Arc<str> {
+        self.0.clone()
+    }
+}
+
+impl Deref for Shared {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Shared {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Shared {
+    fn from(s: &str) -> Self {
+        Shared(s.into())
+    }
+}
+
+impl PartialEq<str> for Shared {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Shared {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Shared {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // serde's own `Arc<str>` goes through a `Box<str>` and copies twice; a visitor
+        // copies once, from the decoder's buffer into the shared allocation.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Shared;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Shared, E> {
+                Ok(Shared(v.into()))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
 
 /// A report section: its title and the page it starts on (from the contents table).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -16,8 +96,8 @@ pub struct Section {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
-    pub id: String,
-    pub text: String,
+    pub id: Shared,
+    pub text: Shared,
     #[serde(default)]
     pub themes: Vec<String>,
     /// Editorial tags (see data/README.md): `risk`, `follows`.
@@ -29,10 +109,10 @@ pub struct Item {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyMessage {
-    pub id: String,
+    pub id: Shared,
     /// The bold lead-in of the bullet, without its colon.
-    pub lead: String,
-    pub text: String,
+    pub lead: Shared,
+    pub text: Shared,
     #[serde(default)]
     pub themes: Vec<String>,
     #[serde(default)]
@@ -43,10 +123,10 @@ pub struct KeyMessage {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineEntry {
-    pub id: String,
+    pub id: Shared,
     /// A year or a period as the report writes it ("2021–2023", "Pre 2006", "2024+").
-    pub when: String,
-    pub event: String,
+    pub when: Shared,
+    pub event: Shared,
     #[serde(default)]
     pub themes: Vec<String>,
     pub page: Option<u32>,

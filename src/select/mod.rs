@@ -14,11 +14,12 @@ pub use figures::{format_number, stated};
 pub use views::*;
 pub use words::{gist, glossary_for, number_word};
 
-use crate::data::model::{self, Country};
+use crate::data::model::{self, Country, Shared};
 use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 use figures::{distinct, figure_number, headline, headline_score, states};
 use words::{join_names, lower_first, mentions};
@@ -137,14 +138,17 @@ impl<'a> Selector<'a> {
     /// that the text itself begins with is not printed twice.
     fn passages_of(&self, c: &'a Country, out: &mut Vec<Entry<TaggedItem>>) {
         let place = self.place(c);
-        let mut push = |kind: &'static str, section: &'static str, id: &str, lead: Option<&String>, text: &str, themes: &'a [String], tags: &'a [String], page: Option<u32>| {
+        let mut push = |kind: &'static str, section: &'static str, id: &Shared, lead: Option<&Shared>, text: &Shared, themes: &'a [String], tags: &'a [String], page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
-                let text: std::sync::Arc<str> = words::printed_end(text).into();
+                let text: Arc<str> = match words::printed_end(text) {
+                    Cow::Borrowed(_) => text.arc(),
+                    Cow::Owned(mended) => mended.into(),
+                };
                 out.push(Entry::new(TaggedItem {
                     kind,
-                    id: id.to_string(),
-                    lead: lead.cloned(),
+                    id: id.arc(),
+                    lead: lead.map(Shared::arc),
                     gist: Gist(text.clone()),
                     text,
                     themes: self.list(themes),
@@ -380,8 +384,8 @@ impl<'a> Selector<'a> {
                     .iter()
                     .map(|t| {
                         let on_theme = || c.key_messages.iter().filter(|k| k.themes.contains(&t.id));
-                        let key = on_theme().find(|k| !shown.iter().any(|(id, _)| *id == k.id));
-                        let also = if key.is_none() { on_theme().find_map(|k| shown.iter().find(|(id, _)| *id == k.id)).map(|(_, name)| name.to_string()) } else { None };
+                        let key = on_theme().find(|k| !shown.iter().any(|(id, _)| *id == k.id.as_str()));
+                        let also = if key.is_none() { on_theme().find_map(|k| shown.iter().find(|(id, _)| *id == k.id.as_str())).map(|(_, name)| name.to_string()) } else { None };
                         if let Some(k) = key {
                             shown.push((&k.id, &t.name));
                         }
@@ -389,7 +393,7 @@ impl<'a> Selector<'a> {
                         MatrixCell {
                             theme: t.id.clone(),
                             level: if key.is_some() || also.is_some() { "key" } else if other { "other" } else { "none" }.to_string(),
-                            lead: key.map(|k| k.lead.clone()),
+                            lead: key.map(|k| k.lead.to_string()),
                             cite: key.map(|k| self.cite(c, "key-messages", k.page).to_string()),
                             also,
                         }
@@ -474,7 +478,7 @@ impl<'a> Selector<'a> {
             method: method.and_then(|m| m.summary.clone()),
             interviewees: method.map(|m| m.interviewees.clone()).unwrap_or_default(),
             method_cite: report.sections.get("introduction").map_or_else(String::new, |s| format!("{}, {}", s.title, words::pages(s.page, s.page))),
-            introduction: report.introduction.iter().map(|i| i.text.clone()).collect(),
+            introduction: report.introduction.iter().map(|i| i.text.to_string()).collect(),
             references_cite,
         }
     }

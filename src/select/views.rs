@@ -305,8 +305,8 @@ pub struct CountryView {
 pub struct TaggedItem {
     /// key-message, context, timeline, enabler, finding or lesson.
     pub kind: &'static str,
-    pub id: String,
-    pub lead: Option<String>,
+    pub id: Arc<str>,
+    pub lead: Option<Arc<str>>,
     pub text: Arc<str>,
     /// The text's first sentence, verbatim, with the next when the first is a heading of a
     /// few words (`words::gist`): what a brief that quotes one sentence prints.
