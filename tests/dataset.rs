@@ -42,14 +42,14 @@ fn every_theme_is_supported_from_three_countries() {
     let d = data();
     let mut support: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for c in &d.countries {
-        let mut tags: Vec<&Vec<String>> = Vec::new();
-        tags.extend(c.key_messages.iter().map(|i| &i.themes));
-        tags.extend(c.context.iter().chain(&c.findings).chain(&c.lessons).chain(&c.intro).map(|i| &i.themes));
-        tags.extend(c.enablers.iter().flat_map(|g| &g.items).map(|i| &i.themes));
-        tags.extend(c.services.iter().map(|s| &s.themes));
-        tags.extend(c.figures.iter().map(|f| &f.themes));
-        tags.extend(c.quotes.iter().map(|q| &q.themes));
-        tags.extend(c.timeline.iter().map(|t| &t.themes));
+        let mut tags: Vec<&[String]> = Vec::new();
+        tags.extend(c.key_messages.iter().map(|i| &i.themes[..]));
+        tags.extend(c.context.iter().chain(&c.findings).chain(&c.lessons).chain(&c.intro).map(|i| &i.themes[..]));
+        tags.extend(c.enablers.iter().flat_map(|g| &g.items).map(|i| &i.themes[..]));
+        tags.extend(c.services.iter().map(|s| &s.themes[..]));
+        tags.extend(c.figures.iter().map(|f| &f.themes[..]));
+        tags.extend(c.quotes.iter().map(|q| &q.themes[..]));
+        tags.extend(c.timeline.iter().map(|t| &t.themes[..]));
         for t in tags.into_iter().flatten() {
             support.entry(t).or_default().insert(&c.id);
         }

@@ -55,9 +55,9 @@ proptest! {
         let wales = ctx_data.countries.iter_mut().find(|c| c.id == "wales").unwrap();
         let all: Vec<String> = ctx_data_theme_ids();
         wales.services[0].name = name.clone();
-        wales.services[0].themes = all.clone();
+        wales.services[0].themes = all.clone().into();
         wales.quotes[0].text = quote.clone();
-        wales.quotes[0].themes = all.clone();
+        wales.quotes[0].themes = all.clone().into();
         wales.references[0].url = Some(url.clone());
         // Section titles reach the notes (numbered in the PDF, Word footnotes in the DOCX).
         for s in wales.sections.values_mut() {

@@ -84,6 +84,115 @@ impl<'de> Deserialize<'de> for Shared {
     }
 }
 
+/// A list of themes or tags. Thousands of entries carry a few dozen distinct lists: each is
+/// decoded once per thread (`INTERNED`) and shared, so the dataset holds one copy and a
+/// brief's entries point at it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct List(Arc<[String]>);
+
+thread_local! {
+    /// The lists decoded so far on this thread, by their items joined with a unit separator.
+    static INTERNED: std::cell::RefCell<(String, rustc_hash::FxHashMap<Box<str>, List>)> = Default::default();
+}
+
+impl List {
+    pub fn arc(&self) -> Arc<[String]> {
+        self.0.clone()
+    }
+}
+
+impl Deref for List {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl From<Vec<String>> for List {
+    fn from(v: Vec<String>) -> Self {
+        List(v.into())
+    }
+}
+
+impl fmt::Debug for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for List {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for List {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> serde::de::Visitor<'de> for Items {
+            type Value = List;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of strings")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<List, A::Error> {
+                let mut items: Vec<Item<'de>> = Vec::new();
+                while let Some(item) = seq.next_element::<Item<'de>>()? {
+                    items.push(item);
+                }
+                Ok(INTERNED.with(|cell| {
+                    let (key, lists) = &mut *cell.borrow_mut();
+                    key.clear();
+                    for i in &items {
+                        key.push_str(i.as_str());
+                        key.push('\u{1f}');
+                    }
+                    if let Some(l) = lists.get(key.as_str()) {
+                        return l.clone();
+                    }
+                    let l = List(items.iter().map(|i| i.as_str().to_owned()).collect());
+                    lists.insert(key.as_str().into(), l.clone());
+                    l
+                }))
+            }
+        }
+        /// One item, borrowed from the decoder's buffer where it can be (the kept dataset).
+        enum Item<'de> {
+            Borrowed(&'de str),
+            Owned(String),
+        }
+        impl Item<'_> {
+            fn as_str(&self) -> &str {
+                match self {
+                    Item::Borrowed(s) => s,
+                    Item::Owned(s) => s,
+                }
+            }
+        }
+        impl<'de> Deserialize<'de> for Item<'de> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = Item<'de>;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Item<'de>, E> {
+                        Ok(Item::Borrowed(v))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Item<'de>, E> {
+                        Ok(Item::Owned(v.to_owned()))
+                    }
+                    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Item<'de>, E> {
+                        Ok(Item::Owned(v))
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+        d.deserialize_seq(Items)
+    }
+}
+
 /// A report section: its title and the page it starts on (from the contents table).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -99,10 +208,10 @@ pub struct Item {
     pub id: Shared,
     pub text: Shared,
     #[serde(default)]
-    pub themes: Vec<String>,
+    pub themes: List,
     /// Editorial tags (see data/README.md): `risk`, `follows`.
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: List,
     pub page: Option<u32>,
 }
 
@@ -114,9 +223,9 @@ pub struct KeyMessage {
     pub lead: Shared,
     pub text: Shared,
     #[serde(default)]
-    pub themes: Vec<String>,
+    pub themes: List,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: List,
     pub page: Option<u32>,
 }
 
@@ -128,7 +237,7 @@ pub struct TimelineEntry {
     pub when: Shared,
     pub event: Shared,
     #[serde(default)]
-    pub themes: Vec<String>,
+    pub themes: List,
     pub page: Option<u32>,
 }
 
@@ -151,7 +260,7 @@ pub struct Service {
     /// What the service does, as the report's bullet points.
     pub points: Vec<String>,
     #[serde(default)]
-    pub themes: Vec<String>,
+    pub themes: List,
     pub page: Option<u32>,
 }
 
@@ -185,7 +294,7 @@ pub struct Figure {
     /// Figures sharing a series id form one time line.
     pub series: Option<String>,
     #[serde(default)]
-    pub themes: Vec<String>,
+    pub themes: List,
     pub page: Option<u32>,
 }
 
@@ -200,7 +309,7 @@ pub struct Quote {
     /// A section key where the quote stands; report-level quotes may omit it.
     pub section: Option<String>,
     #[serde(default)]
-    pub themes: Vec<String>,
+    pub themes: List,
     pub page: Option<u32>,
 }
 
@@ -295,7 +404,7 @@ pub struct ConclusionTheme {
     pub text: String,
     pub page: Option<u32>,
     #[serde(default)]
-    pub themes: Vec<String>,
+    pub themes: List,
     #[serde(default)]
     pub examples: Vec<Example>,
 }

@@ -488,7 +488,7 @@ mod tests {
             section: None,
             service: None,
             series: None,
-            themes: Vec::new(),
+            themes: Default::default(),
             page: None,
         };
         let entry = super::super::Entry::new(FigureView::new(&f, "denmark".into(), "Denmark".into(), Arc::new([]), "Denmark, p. 4".into()));
@@ -574,7 +574,7 @@ mod tests {
             section: None,
             service: None,
             series: None,
-            themes: Vec::new(),
+            themes: Default::default(),
             page: None,
         };
         let caption = "annual government commitment to improve mental health services (“DKK 600 million annually”)";

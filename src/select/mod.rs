@@ -28,7 +28,7 @@ use words::{join_names, lower_first, mentions};
 pub fn select(spec: &Spec, data: &Dataset, audience: &Audience) -> Brief {
     let chosen: Vec<&Country> = data.countries.iter().filter(|c| spec.countries.includes(&c.id)).collect();
     let places = chosen.iter().map(|c| Place { id: c.id.as_str().into(), name: c.name.as_str().into(), short_name: c.short_name.as_str().into() }).collect();
-    let sel = Selector { data, spec, chosen, places, cites: Default::default(), lists: Default::default() };
+    let sel = Selector { data, spec, chosen, places, cites: Default::default() };
     let themes = sel.themes();
     let items = sel.passages();
     let figures = sel.figures();
@@ -70,9 +70,6 @@ struct Selector<'a> {
     /// Citations made so far, by chapter, section and page: a chapter's passages share a
     /// few dozen, and making each afresh was a third of selecting on a large dataset.
     cites: std::cell::RefCell<HashMap<(&'a str, &'a str, Option<u32>), Arc<str>>>,
-    /// Lists of themes or tags made so far: a few dozen distinct ones among thousands of
-    /// entries.
-    lists: std::cell::RefCell<HashMap<&'a [String], Arc<[String]>>>,
 }
 
 /// The strings entries hold alike are made once and shared, not copied into each: on a
@@ -95,8 +92,8 @@ impl<'a> Selector<'a> {
         &self.places[at]
     }
 
-    fn list(&self, l: &'a [String]) -> Arc<[String]> {
-        self.lists.borrow_mut().entry(l).or_insert_with(|| l.into()).clone()
+    fn list(&self, l: &model::List) -> Arc<[String]> {
+        l.arc()
     }
 
     fn cite_afresh(&self, c: &Country, section: &str, page: Option<u32>) -> String {
@@ -138,7 +135,8 @@ impl<'a> Selector<'a> {
     /// that the text itself begins with is not printed twice.
     fn passages_of(&self, c: &'a Country, out: &mut Vec<Entry<TaggedItem>>) {
         let place = self.place(c);
-        let mut push = |kind: &'static str, section: &'static str, id: &Shared, lead: Option<&Shared>, text: &Shared, themes: &'a [String], tags: &'a [String], page: Option<u32>| {
+        let no_tags = model::List::default();
+        let mut push = |kind: &'static str, section: &'static str, id: &Shared, lead: Option<&Shared>, text: &Shared, themes: &model::List, tags: &model::List, page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
                 let text: Arc<str> = match words::printed_end(text) {
@@ -167,7 +165,7 @@ impl<'a> Selector<'a> {
             push("context", "context", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
         }
         for t in &c.timeline {
-            push("timeline", "context", &t.id, Some(&t.when), &t.event, &t.themes, &[], t.page);
+            push("timeline", "context", &t.id, Some(&t.when), &t.event, &t.themes, &no_tags, t.page);
         }
         for i in c.enablers.iter().flat_map(|g| &g.items) {
             push("enabler", "enablers", &i.id, None, &i.text, &i.themes, &i.tags, i.page);
