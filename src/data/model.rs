@@ -2,6 +2,7 @@
 //! keep the two in step.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 /// A passage's id and words, which a brief's entries hold as they are: decoded straight into
 /// one shared allocation (from the kept dataset's bytes, `produce::cache`), so that selecting
 /// thousands of passages counts references instead of copying their text.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Shared(Arc<str>);
 
 impl Shared {
@@ -30,33 +31,9 @@ impl Deref for Shared {
     }
 }
 
-impl AsRef<str> for Shared {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Shared {
-    fn from(s: &str) -> Self {
-        Shared(s.into())
-    }
-}
-
-impl PartialEq<str> for Shared {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
 impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl fmt::Display for Shared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 
@@ -142,32 +119,22 @@ impl<'de> Deserialize<'de> for List {
                 Ok(INTERNED.with(|cell| {
                     let (key, lists) = &mut *cell.borrow_mut();
                     key.clear();
-                    for i in &items {
-                        key.push_str(i.as_str());
+                    for Item(i) in &items {
+                        key.push_str(i);
                         key.push('\u{1f}');
                     }
                     if let Some(l) = lists.get(key.as_str()) {
                         return l.clone();
                     }
-                    let l = List(items.iter().map(|i| i.as_str().to_owned()).collect());
+                    let l = List(items.into_iter().map(|Item(i)| i.into_owned()).collect());
                     lists.insert(key.as_str().into(), l.clone());
                     l
                 }))
             }
         }
-        /// One item, borrowed from the decoder's buffer where it can be (the kept dataset).
-        enum Item<'de> {
-            Borrowed(&'de str),
-            Owned(String),
-        }
-        impl Item<'_> {
-            fn as_str(&self) -> &str {
-                match self {
-                    Item::Borrowed(s) => s,
-                    Item::Owned(s) => s,
-                }
-            }
-        }
+        /// One item, borrowed from the decoder's buffer where it can be (the kept dataset):
+        /// serde's own `Cow` always copies.
+        struct Item<'de>(Cow<'de, str>);
         impl<'de> Deserialize<'de> for Item<'de> {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct V;
@@ -177,13 +144,10 @@ impl<'de> Deserialize<'de> for List {
                         f.write_str("a string")
                     }
                     fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Item<'de>, E> {
-                        Ok(Item::Borrowed(v))
+                        Ok(Item(Cow::Borrowed(v)))
                     }
                     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Item<'de>, E> {
-                        Ok(Item::Owned(v.to_owned()))
-                    }
-                    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Item<'de>, E> {
-                        Ok(Item::Owned(v))
+                        Ok(Item(Cow::Owned(v.to_owned())))
                     }
                 }
                 d.deserialize_str(V)

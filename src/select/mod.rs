@@ -92,10 +92,6 @@ impl<'a> Selector<'a> {
         &self.places[at]
     }
 
-    fn list(&self, l: &model::List) -> Arc<[String]> {
-        l.arc()
-    }
-
     fn cite_afresh(&self, c: &Country, section: &str, page: Option<u32>) -> String {
         // A source without numbered sections or pages: the chapter alone.
         if c.sections.is_empty() {
@@ -118,7 +114,7 @@ impl<'a> Selector<'a> {
 
     fn figure(&self, c: &'a Country, f: &'a model::Figure) -> FigureView {
         let place = self.place(c);
-        FigureView::new(f, place.id.clone(), place.name.clone(), self.list(&f.themes), self.cite(c, f.section.as_deref().unwrap_or("chapter"), f.page))
+        FigureView::new(f, place.id.clone(), place.name.clone(), f.themes.arc(), self.cite(c, f.section.as_deref().unwrap_or("chapter"), f.page))
     }
 
     fn examples(&self, examples: &[model::Example]) -> Vec<ExampleView> {
@@ -149,8 +145,8 @@ impl<'a> Selector<'a> {
                     lead: lead.map(Shared::arc),
                     gist: Gist(text.clone()),
                     text,
-                    themes: self.list(themes),
-                    tags: self.list(tags),
+                    themes: themes.arc(),
+                    tags: tags.arc(),
                     country: place.id.clone(),
                     country_name: place.name.clone(),
                     short_name: place.short_name.clone(),
@@ -283,7 +279,7 @@ impl<'a> Selector<'a> {
                     who: q.who.clone(),
                     country: self.place(c).id.clone(),
                     country_name: self.place(c).name.clone(),
-                    themes: self.list(&q.themes),
+                    themes: q.themes.arc(),
                     cite: self.cite(c, q.section.as_deref().unwrap_or("chapter"), q.page),
                 }))
             })
@@ -314,7 +310,7 @@ impl<'a> Selector<'a> {
                         points: s.points.clone(),
                         country: self.place(c).id.clone(),
                         country_name: self.place(c).name.clone(),
-                        themes: self.list(&s.themes),
+                        themes: s.themes.arc(),
                         figures: distinct(
                             figures.iter().filter(|f| !states(&points, f)).map(|f| self.figure(c, f)).collect(),
                         ),
