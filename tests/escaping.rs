@@ -54,11 +54,11 @@ proptest! {
         let mut ctx_data = context().data.clone();
         let wales = ctx_data.countries.iter_mut().find(|c| c.id == "wales").unwrap();
         let all: Vec<String> = ctx_data_theme_ids();
-        wales.services[0].name = name.clone();
+        wales.services[0].name = name.clone().into();
         wales.services[0].themes = all.clone().into();
-        wales.quotes[0].text = quote.clone();
+        wales.quotes[0].text = quote.clone().into();
         wales.quotes[0].themes = all.clone().into();
-        wales.references[0].url = Some(url.clone());
+        wales.references[0].url = Some(url.clone().into());
         // Section titles reach the notes (numbered in the PDF, Word footnotes in the DOCX).
         for s in wales.sections.values_mut() {
             s.title = section.clone();

@@ -116,13 +116,14 @@ fn the_dataset_kept_between_runs_gives_the_same_briefs_and_follows_every_edit() 
     // It is what the next build reads: a name changed in it (and only there) is printed.
     let bytes = std::fs::read(&kept).unwrap();
     let split = bytes.iter().position(|&b| b == b'\n').unwrap();
-    let key = std::str::from_utf8(&bytes[..split]).unwrap().split(' ').next().unwrap().to_owned();
+    let line: Vec<String> = std::str::from_utf8(&bytes[..split]).unwrap().split(' ').map(str::to_owned).collect();
+    let (key, stamp) = (&line[0], Some(line[1].as_str()).filter(|s| *s != "-"));
     let body = &bytes[split + 1..];
     let (data, vocabulary): (Dataset, Vocabulary) = postcard::from_bytes(body).unwrap();
     let edited = |edit: &dyn Fn(&mut Dataset)| {
         let mut data = postcard::from_bytes::<(Dataset, Vocabulary)>(body).unwrap().0;
         edit(&mut data);
-        briefgen::produce::cache::seal(&key, &postcard::to_extend(&(&data, &vocabulary), Vec::new()).unwrap())
+        briefgen::produce::cache::seal(key, stamp, &postcard::to_extend(&(&data, &vocabulary), Vec::new()).unwrap())
     };
     let walez = |d: &mut Dataset| d.countries.iter_mut().find(|c| c.id == "wales").unwrap().name = "Walez".into();
     assert_eq!(data.countries.iter().find(|c| c.id == "wales").unwrap().name, "Wales");
@@ -159,6 +160,44 @@ fn the_dataset_kept_between_runs_gives_the_same_briefs_and_follows_every_edit() 
 }
 
 #[test]
+fn data_files_that_stamp_as_they_did_vouch_for_the_kept_dataset_and_a_touched_one_does_not() {
+    let p = Project::new();
+    let kept = p.path("out").join(briefgen::produce::cache::FILE_NAME);
+    let first_line = || {
+        let bytes = std::fs::read(&kept).unwrap();
+        let split = bytes.iter().position(|&b| b == b'\n').unwrap();
+        let line: Vec<String> = std::str::from_utf8(&bytes[..split]).unwrap().split(' ').map(str::to_owned).collect();
+        (line[0].clone(), line[1].clone(), bytes[split + 1..].to_vec())
+    };
+    // Files changed within the last two seconds stamp nothing: their content is hashed.
+    p.build(&[]);
+    assert_eq!(first_line().1, "-", "files just written are not vouched for by their stamp");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    // Now they stamp, and the next run keeps the dataset under that stamp (same key, same body).
+    let (key, _, body) = first_line();
+    p.build(&["--force"]);
+    let (key_now, stamp, body_now) = first_line();
+    assert!(stamp != "-" && key_now == key && body_now == body, "the dataset is kept again under the files' stamp");
+    // The stamp vouches for the key: a dataset kept under another key but that stamp is
+    // read without the files being hashed ("Walez" is printed).
+    let (mut data, vocabulary): (Dataset, Vocabulary) = postcard::from_bytes(&body).unwrap();
+    data.countries.iter_mut().find(|c| c.id == "wales").unwrap().name = "Walez".into();
+    std::fs::write(&kept, briefgen::produce::cache::seal("not-the-content-key", Some(&stamp), &postcard::to_extend(&(&data, &vocabulary), Vec::new()).unwrap())).unwrap();
+    p.build(&["--force"]);
+    assert!(contains(&pdf_text(&p.path("out/wales.pdf")), "Walez"), "the stamp did not vouch for the kept dataset");
+    // A file written again, its size and modification time as they were, has a new change
+    // time: the stamp no longer vouches, the content is hashed, the key differs, and the
+    // YAML is parsed again.
+    let chapter = p.path("data/countries/wales.yaml");
+    let mtime = std::fs::metadata(&chapter).unwrap().modified().unwrap();
+    std::fs::write(&chapter, std::fs::read(&chapter).unwrap()).unwrap();
+    std::fs::File::options().write(true).open(&chapter).unwrap().set_modified(mtime).unwrap();
+    p.build(&["--force"]);
+    assert!(!contains(&pdf_text(&p.path("out/wales.pdf")), "Walez"), "a touched file's stamp still vouched for the kept dataset");
+    assert_eq!(first_line().0, key, "parsed again, the dataset is kept under its content's key");
+}
+
+#[test]
 fn the_built_in_fonts_kept_between_runs_are_loaded_when_used_and_give_the_same_briefs() {
     let p = Project::new();
     // "⨁" is in none of the templates' fonts, only in Typst's built-in New Computer Modern Math.
@@ -183,7 +222,7 @@ fn the_built_in_fonts_kept_between_runs_are_loaded_when_used_and_give_the_same_b
     for face in faces.as_array_mut().unwrap() {
         face["info"]["coverage"] = serde_json::json!([]);
     }
-    std::fs::write(&kept, briefgen::produce::cache::seal(key, faces.to_string().as_bytes())).unwrap();
+    std::fs::write(&kept, briefgen::produce::cache::seal(key, None, faces.to_string().as_bytes())).unwrap();
     let o = build();
     assert!(!o.status.success() && stderr(&o).contains("none of the fonts can print"), "the kept faces were not read: {}", stderr(&o));
     // A damaged file is not used: the faces are learnt again, with the same PDF.

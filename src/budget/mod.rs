@@ -96,52 +96,47 @@ impl fmt::Display for Unit {
     }
 }
 
-/// Appends units without repeats, keeping the first (highest) rank.
-struct Ranking {
-    units: Vec<Unit>,
-    seen: HashSet<Unit>,
-}
-
-impl Ranking {
-    fn add(&mut self, units: impl IntoIterator<Item = Unit>) {
-        for u in units {
-            if self.seen.insert(u.clone()) {
-                self.units.push(u);
-            }
-        }
-    }
-}
-
-/// One candidate unit with what a rule can filter it on.
+/// One candidate unit with what a rule can filter it on. Its `Unit` is made only if a rule
+/// keeps it: on a large selection most candidates are not, and each would copy its id.
 struct Candidate<'a> {
-    unit: Unit,
+    unit: fn(String) -> Unit,
+    id: &'a str,
     country: &'a str,
     kind: &'a str,
     themes: &'a [String],
     tags: &'a [String],
 }
 
+impl<'a> Candidate<'a> {
+    /// What tells two candidates apart, as `Unit::parts` does.
+    fn parts(&self) -> (&'static str, &'a str) {
+        ((self.unit)(String::new()).parts().0, self.id)
+    }
+}
+
 /// The units of one kind, in the brief's order.
 fn candidates(brief: &Brief, take: Take) -> Vec<Candidate<'_>> {
     const NONE: &[String] = &[];
-    let c = |unit, country, kind, themes, tags| Candidate { unit, country, kind, themes, tags };
+    let c = |unit, id, country, kind, themes, tags| Candidate { unit, id, country, kind, themes, tags };
     match take {
-        Take::Themes => brief.themes.iter().map(|t| c(Unit::Theme(t.id.clone()), "", "", NONE, NONE)).collect(),
-        Take::Headline => brief.headline.iter().map(|f| c(Unit::Figure(f.id.clone()), f.country.as_ref(), "", f.themes.as_ref(), NONE)).collect(),
-        Take::Figures => brief.figures.iter().map(|f| c(Unit::Figure(f.id.clone()), f.country.as_ref(), "", f.themes.as_ref(), NONE)).collect(),
-        Take::Quotes => brief.quotes.iter().map(|q| c(Unit::Quote(q.id.clone()), q.country.as_ref(), "", q.themes.as_ref(), NONE)).collect(),
-        Take::Services => brief.services.iter().map(|s| c(Unit::Service(s.id.clone()), s.country.as_ref(), "", s.themes.as_ref(), NONE)).collect(),
-        Take::Charts => brief.series.iter().map(|s| c(Unit::Series(s.id.clone()), "", "", NONE, NONE)).collect(),
-        Take::Passages => brief.items.iter().map(|i| c(Unit::Item(i.id.to_string()), i.country.as_ref(), i.kind, i.themes.as_ref(), i.tags.as_ref())).collect(),
-        Take::Conclusions => brief.conclusion.iter().map(|k| c(Unit::Conclusion(k.id.clone()), "", "", NONE, NONE)).collect(),
-        Take::References => vec![c(Unit::References, "", "", NONE, NONE)],
+        Take::Themes => brief.themes.iter().map(|t| c(Unit::Theme, &t.id, "", "", NONE, NONE)).collect(),
+        Take::Headline => brief.headline.iter().map(|f| c(Unit::Figure, &f.id, &f.country, "", &f.themes, NONE)).collect(),
+        Take::Figures => brief.figures.iter().map(|f| c(Unit::Figure, &f.id, &f.country, "", &f.themes, NONE)).collect(),
+        Take::Quotes => brief.quotes.iter().map(|q| c(Unit::Quote, &q.id, &q.country, "", &q.themes, NONE)).collect(),
+        Take::Services => brief.services.iter().map(|s| c(Unit::Service, &s.id, &s.country, "", &s.themes, NONE)).collect(),
+        Take::Charts => brief.series.iter().map(|s| c(Unit::Series, &s.id, "", "", NONE, NONE)).collect(),
+        Take::Passages => brief.items.iter().map(|i| c(Unit::Item, &i.id, &i.country, i.kind, &i.themes, &i.tags)).collect(),
+        Take::Conclusions => brief.conclusion.iter().map(|k| c(Unit::Conclusion, &k.id, "", "", NONE, NONE)).collect(),
+        Take::References => vec![c(|_| Unit::References, "", "", "", NONE, NONE)],
     }
 }
 
 /// The units an audience's template shows, most important first, by its `keep` rules
-/// (`audience.yaml`). Units no rule takes are never dropped by the budget search.
+/// (`audience.yaml`), each once, at its first (highest) rank. Units no rule takes are
+/// never dropped by the budget search.
 pub fn ranking(brief: &Brief, audience: &Audience) -> Vec<Unit> {
-    let mut r = Ranking { units: Vec::new(), seen: HashSet::default() };
+    let mut units = Vec::new();
+    let mut seen: HashSet<(&'static str, &str)> = HashSet::default();
     for rule in &audience.keep {
         let mut found: Vec<Candidate> = candidates(brief, rule.take)
             .into_iter()
@@ -156,9 +151,13 @@ pub fn ranking(brief: &Brief, audience: &Audience) -> Vec<Unit> {
             let mut seen = HashSet::default();
             found.retain(|c| seen.insert(c.country));
         }
-        r.add(found.into_iter().take(rule.limit.unwrap_or(usize::MAX)).map(|c| c.unit));
+        for c in found.into_iter().take(rule.limit.unwrap_or(usize::MAX)) {
+            if seen.insert(c.parts()) {
+                units.push((c.unit)(c.id.to_string()));
+            }
+        }
     }
-    r.units
+    units
 }
 
 /// The brief with only the first `keep` units of `ranking` (plus everything that is not a

@@ -137,7 +137,7 @@ impl Dataset {
             out.extend(items(&c.lessons));
             for s in &c.services {
                 out.push(&s.place);
-                out.extend(s.points.iter().map(String::as_str));
+                out.extend(s.points.iter().map(Shared::as_str));
             }
             for f in &c.figures {
                 out.push(&f.measure);

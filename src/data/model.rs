@@ -4,57 +4,199 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::ops::Deref;
 use std::sync::Arc;
 
-/// A passage's id and words, which a brief's entries hold as they are: decoded straight into
-/// one shared allocation (from the kept dataset's bytes, `produce::cache`), so that selecting
-/// thousands of passages counts references instead of copying their text.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Shared(Arc<str>);
+/// A passage's id and words, which a brief's entries hold as they are. Decoded from the
+/// kept dataset (`produce::cache`) it points into that file's bytes, mapped, and costs no
+/// copy: at 20 x the report, copying its 2.8 MB of strings into fresh memory was most of
+/// what the kernel spent clearing pages for a brief. From YAML it owns its text.
+#[derive(Clone)]
+pub struct Shared(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Own(Arc<str>),
+    /// `len` bytes at `start` in a kept file's bytes, checked as UTF-8 when decoded.
+    Kept { bytes: Arc<KeptBytes>, start: u32, len: u32 },
+}
+
+/// A kept dataset's bytes, which its `Shared` strings point into, and what keeps them
+/// (a mapping of the file, or a buffer).
+pub struct KeptBytes {
+    base: *const u8,
+    len: usize,
+    _owner: Box<dyn Send + Sync>,
+}
+
+// SAFETY: `base` points into `_owner`'s bytes, which nothing writes to and which live as
+// long as this value; the raw pointer is the only thing that is not Send/Sync.
+unsafe impl Send for KeptBytes {}
+unsafe impl Sync for KeptBytes {}
+
+impl KeptBytes {
+    /// `owner`'s bytes must not change while it lives: the kept file is replaced by a
+    /// rename, never written in place (`produce::write_atomic`).
+    pub fn new<T: AsRef<[u8]> + Send + Sync + 'static>(owner: T) -> Arc<KeptBytes> {
+        let bytes = owner.as_ref();
+        let (base, len) = (bytes.as_ptr(), bytes.len());
+        Arc::new(KeptBytes { base, len, _owner: Box::new(owner) })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: see the type's Send/Sync note; `len` is the owner's own length.
+        unsafe { std::slice::from_raw_parts(self.base, self.len) }
+    }
+}
+
+thread_local! {
+    /// The bytes being decoded on this thread (`decode_kept`): a string found in them is
+    /// kept as a place in them, not copied.
+    static DECODING: std::cell::RefCell<Option<Arc<KeptBytes>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `decode`, which reads from `bytes`, with the strings it decodes into `Shared`
+/// pointing into `bytes` rather than copied.
+pub fn decode_kept<T>(bytes: &Arc<KeptBytes>, decode: impl FnOnce(&[u8]) -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DECODING.with(|d| d.borrow_mut().take());
+        }
+    }
+    DECODING.with(|d| *d.borrow_mut() = Some(bytes.clone()));
+    let _reset = Reset;
+    decode(bytes.bytes())
+}
 
 impl Shared {
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Repr::Own(s) => s,
+            // SAFETY: the range was inside the bytes and valid UTF-8 when it was decoded
+            // (`Deserialize` below), and the bytes do not change (`KeptBytes::new`).
+            Repr::Kept { bytes, start, len } => unsafe { std::str::from_utf8_unchecked(bytes.bytes().get_unchecked(*start as usize..*start as usize + *len as usize)) },
+        }
     }
+}
 
-    pub fn arc(&self) -> Arc<str> {
-        self.0.clone()
+impl Default for Shared {
+    fn default() -> Self {
+        Shared(Repr::Own(Arc::from("")))
+    }
+}
+
+impl From<String> for Shared {
+    fn from(s: String) -> Self {
+        Shared(Repr::Own(s.into()))
+    }
+}
+
+impl From<&str> for Shared {
+    fn from(s: &str) -> Self {
+        Shared(Repr::Own(s.into()))
     }
 }
 
 impl Deref for Shared {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
+    }
+}
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Shared) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Shared {}
+
+impl PartialEq<str> for Shared {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Shared {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Shared> for String {
+    fn eq(&self, other: &Shared) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl std::hash::Hash for Shared {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h)
+    }
+}
+
+impl PartialOrd for Shared {
+    fn partial_cmp(&self, other: &Shared) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Shared {
+    fn cmp(&self, other: &Shared) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::borrow::Borrow<str> for Shared {
+    fn borrow(&self) -> &str {
+        self.as_str()
     }
 }
 
 impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for Shared {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> Deserialize<'de> for Shared {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // serde's own `Arc<str>` goes through a `Box<str>` and copies twice; a visitor
-        // copies once, from the decoder's buffer into the shared allocation.
         struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
+        impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Shared;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Shared, E> {
+                let kept = DECODING.with(|d| {
+                    let d = d.borrow();
+                    let bytes = d.as_ref()?;
+                    let start = (v.as_ptr() as usize).checked_sub(bytes.base as usize)?;
+                    let end = start.checked_add(v.len())?;
+                    (end <= bytes.len).then_some(())?;
+                    Some(Repr::Kept { bytes: bytes.clone(), start: u32::try_from(start).ok()?, len: u32::try_from(v.len()).ok()? })
+                });
+                Ok(Shared(kept.unwrap_or_else(|| Repr::Own(v.into()))))
+            }
+            // serde's own `Arc<str>` goes through a `Box<str>` and copies twice; this
+            // copies once, from the decoder's buffer into the shared allocation.
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Shared, E> {
-                Ok(Shared(v.into()))
+                Ok(Shared(Repr::Own(v.into())))
             }
         }
         d.deserialize_str(Visitor)
@@ -68,7 +210,7 @@ impl<'de> Deserialize<'de> for Shared {
 pub struct List(Arc<[String]>);
 
 thread_local! {
-    /// The lists decoded so far on this thread, by their items joined with a unit separator.
+    /// The lists decoded so far on this thread, by their items (`keyed_items`).
     static INTERNED: std::cell::RefCell<(String, rustc_hash::FxHashMap<Box<str>, List>)> = Default::default();
 }
 
@@ -112,24 +254,20 @@ impl<'de> Deserialize<'de> for List {
                 f.write_str("a list of strings")
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<List, A::Error> {
-                let mut items: Vec<Item<'de>> = Vec::new();
-                while let Some(item) = seq.next_element::<Item<'de>>()? {
-                    items.push(item);
-                }
-                Ok(INTERNED.with(|cell| {
+                INTERNED.with(|cell| {
                     let (key, lists) = &mut *cell.borrow_mut();
+                    // Each item after its length, so that no two lists share a key.
                     key.clear();
-                    for Item(i) in &items {
-                        key.push_str(i);
-                        key.push('\u{1f}');
+                    while let Some(Item(i)) = seq.next_element::<Item<'de>>()? {
+                        let _ = write!(key, "{}:{i}", i.len());
                     }
                     if let Some(l) = lists.get(key.as_str()) {
-                        return l.clone();
+                        return Ok(l.clone());
                     }
-                    let l = List(items.into_iter().map(|Item(i)| i.into_owned()).collect());
+                    let l = List(keyed_items(key).map(str::to_owned).collect());
                     lists.insert(key.as_str().into(), l.clone());
-                    l
-                }))
+                    Ok(l)
+                })
             }
         }
         /// One item, borrowed from the decoder's buffer where it can be (the kept dataset):
@@ -155,6 +293,16 @@ impl<'de> Deserialize<'de> for List {
         }
         d.deserialize_seq(Items)
     }
+}
+
+/// The items of a list as `INTERNED` keys it: each after its length and a colon.
+fn keyed_items(mut key: &str) -> impl Iterator<Item = &str> {
+    std::iter::from_fn(move || {
+        let (len, rest) = key.split_once(':')?;
+        let (item, after) = rest.split_at(len.parse().ok()?);
+        key = after;
+        Some(item)
+    })
 }
 
 /// A report section: its title and the page it starts on (from the contents table).
@@ -216,13 +364,13 @@ pub struct EnablerGroup {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
-    pub id: String,
+    pub id: Shared,
     /// The report's letter (A, B, ...).
     pub label: String,
-    pub name: String,
-    pub place: String,
+    pub name: Shared,
+    pub place: Shared,
     /// What the service does, as the report's bullet points.
-    pub points: Vec<String>,
+    pub points: Vec<Shared>,
     #[serde(default)]
     pub themes: List,
     pub page: Option<u32>,
@@ -241,22 +389,22 @@ pub enum Approx {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
-    pub id: String,
+    pub id: Shared,
     pub value: f64,
-    pub unit: String,
+    pub unit: Shared,
     pub approx: Option<Approx>,
     /// What is counted, in the report's terms.
-    pub measure: String,
+    pub measure: Shared,
     /// Year or period the figure refers to.
-    pub when: Option<String>,
-    pub place: String,
+    pub when: Option<Shared>,
+    pub place: Shared,
     /// A section key of the chapter (`context`, `findings`, ...); without one, the figure
     /// is cited to the chapter.
-    pub section: Option<String>,
+    pub section: Option<Shared>,
     /// The id of the service this figure belongs to.
-    pub service: Option<String>,
+    pub service: Option<Shared>,
     /// Figures sharing a series id form one time line.
-    pub series: Option<String>,
+    pub series: Option<Shared>,
     #[serde(default)]
     pub themes: List,
     pub page: Option<u32>,
@@ -266,27 +414,27 @@ pub struct Figure {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
-    pub id: String,
-    pub text: String,
+    pub id: Shared,
+    pub text: Shared,
     #[serde(default = "interviewee")]
-    pub who: String,
+    pub who: Shared,
     /// A section key where the quote stands; report-level quotes may omit it.
-    pub section: Option<String>,
+    pub section: Option<Shared>,
     #[serde(default)]
     pub themes: List,
     pub page: Option<u32>,
 }
 
-fn interviewee() -> String {
-    "Interviewee".to_string()
+fn interviewee() -> Shared {
+    "Interviewee".into()
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
-    pub id: String,
-    pub citation: String,
-    pub url: Option<String>,
+    pub id: Shared,
+    pub citation: Shared,
+    pub url: Option<Shared>,
 }
 
 /// One country chapter (`data/countries/<id>.yaml`).
@@ -539,4 +687,24 @@ pub struct Options {
     /// Theme id → the option, one sentence.
     #[serde(default)]
     pub options: BTreeMap<String, String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_decoded_from_kept_bytes_point_into_them_and_keep_them() {
+        let pair: (Shared, Shared) = ("a lead".into(), "a passage’s text".into());
+        let bytes = KeptBytes::new(postcard::to_extend(&pair, Vec::new()).unwrap());
+        let inside = |s: &Shared| bytes.bytes().as_ptr_range().contains(&s.as_ptr());
+        let (lead, text): (Shared, Shared) = decode_kept(&bytes, |b| postcard::from_bytes(b).unwrap());
+        assert!(inside(&lead) && inside(&text), "decoded from the kept bytes, the strings are places in them");
+        // Decoded any other way, they are copies.
+        let (copied, _): (Shared, Shared) = postcard::from_bytes(bytes.bytes()).unwrap();
+        assert!(!inside(&copied));
+        drop(bytes);
+        assert_eq!((lead.as_str(), text.as_str()), ("a lead", "a passage’s text"), "the strings keep the bytes alive");
+        assert_eq!(lead, copied);
+    }
 }

@@ -66,9 +66,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A file's content hash, read now; "unreadable" if it cannot be read.
+/// A file's content hash, read now; "unreadable" if it cannot be read. Streamed through a
+/// small buffer: a dataset's files, hashed on every run (`cache::key`), are megabytes at
+/// 20 x the report, and reading each whole took as much fresh memory.
 pub fn content_hash(path: &Path) -> String {
-    std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "unreadable".into())
+    let hash = || -> std::io::Result<String> {
+        let mut h = Sha256::new();
+        std::io::copy(&mut std::fs::File::open(path)?, &mut h)?;
+        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    };
+    hash().unwrap_or_else(|_| "unreadable".into())
 }
 
 fn stat(path: &Path) -> Option<(u64, u128)> {

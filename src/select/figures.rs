@@ -4,8 +4,7 @@
 
 use super::views::{FigureView, SeriesView};
 use super::words::NUMBER_WORDS;
-use crate::data::model::{self, Approx};
-use std::collections::HashMap;
+use crate::data::model::{self, Approx, Shared};
 use std::sync::Arc;
 
 /// "5,000", "1.5", "71".
@@ -54,9 +53,10 @@ pub(super) fn figure_number(f: &model::Figure) -> String {
 /// measure left a quotation out, its measure), and the wording once worked out.
 #[derive(Debug, Clone)]
 pub struct Wording {
-    unit: String,
-    measure: Option<String>,
-    told: std::sync::OnceLock<Told>,
+    unit: Shared,
+    measure: Option<Shared>,
+    /// Boxed: most figures are never worded, and a `Told` is six strings.
+    told: std::sync::OnceLock<Box<Told>>,
 }
 
 /// A figure in words, as `FigureView` gives it to templates.
@@ -72,8 +72,8 @@ pub struct Told {
 
 impl Wording {
     /// For a figure whose printed measure is `measure`.
-    pub(super) fn of(f: &model::Figure, measure: &str) -> Wording {
-        Wording { unit: f.unit.clone(), measure: (measure != f.measure).then(|| f.measure.clone()), told: Default::default() }
+    pub(super) fn of(f: &model::Figure, measure: &Shared) -> Wording {
+        Wording { unit: f.unit.clone(), measure: (*measure != f.measure).then(|| f.measure.clone()), told: Default::default() }
     }
 }
 
@@ -89,7 +89,7 @@ impl FigureView {
             number: figure_number(f),
             value: f.value,
             approx: f.approx,
-            unit: unit_for(f.value, &f.unit),
+            unit: if unit_for(f.value, &f.unit).len() == f.unit.len() { f.unit.clone() } else { unit_for(f.value, &f.unit).into() },
             wording: Wording::of(f, &measure),
             measure,
             when: f.when.clone(),
@@ -104,7 +104,7 @@ impl FigureView {
     }
 
     pub fn told(&self) -> &Told {
-        self.wording.told.get_or_init(|| tell(self))
+        self.wording.told.get_or_init(|| Box::new(tell(self)))
     }
 }
 
@@ -115,7 +115,7 @@ fn tell(f: &FigureView) -> Told {
     let (label, caption) = match (unit == "%", names) {
         (true, _) => (String::new(), after_unit.clone()),
         (false, true) => lead_naming_unit(&after_unit, unit).unwrap_or_else(|| (String::new(), after_unit.clone())),
-        (false, false) => (f.unit.clone(), after_unit.clone()),
+        (false, false) => (f.unit.to_string(), after_unit.clone()),
     };
     // The parts of the place the measure does not already name ("Alfred Hospital,
     // Victoria, Australia" after "roles at the Alfred Hospital": "Victoria, Australia").
@@ -213,26 +213,26 @@ fn lead_naming_unit(detail: &str, unit: &str) -> Option<(String, String)> {
 /// A measure without a closing quotation in brackets that gives the figure's own number
 /// again: the dataset keeps the report's words ("annual government commitment … (“DKK 600
 /// million annually”)"), and a brief prints the number beside them.
-fn without_restated_quote(caption: &str, f: &model::Figure) -> String {
+fn without_restated_quote(caption: &Shared, f: &model::Figure) -> Shared {
     let trimmed = caption.trim_end();
     if (trimmed.ends_with("”)") || trimmed.ends_with("\")"))
         && let Some(open) = trimmed.rfind(" (“").or_else(|| trimmed.rfind(" (\""))
         && states(&trimmed[open..], f)
     {
-        return trimmed[..open].to_string();
+        return trimmed[..open].into();
     }
-    caption.to_string()
+    caption.clone()
 }
 
 /// A unit as printed after its number: "1 health board", "7 health boards".
-fn unit_for(value: f64, unit: &str) -> String {
+fn unit_for(value: f64, unit: &str) -> &str {
     if value == 1.0
         && let Some(one) = unit.strip_suffix('s')
         && !unit.ends_with("ss")
     {
-        return one.to_string();
+        return one;
     }
-    unit.to_string()
+    unit
 }
 
 /// Whether `text` already states the figure's value (as digits or, for small whole
@@ -372,7 +372,7 @@ pub(super) fn distinct(figures: Vec<FigureView>) -> Vec<FigureView> {
     // Only records of one country and one value can be one fact: each is compared with
     // those alone, not with every record kept (thousands, in a large selection).
     let mut out: Vec<FigureView> = Vec::new();
-    let mut alike: HashMap<(std::sync::Arc<str>, u64), Vec<usize>> = HashMap::new();
+    let mut alike: rustc_hash::FxHashMap<(std::sync::Arc<str>, u64), Vec<usize>> = Default::default();
     for f in figures {
         // 0.0 and -0.0 are one value; NaN is no value's equal, and `same_fact` says so.
         let value = if f.value == 0.0 { 0 } else { f.value.to_bits() };
@@ -436,7 +436,7 @@ pub(super) fn headline(figures: &[FigureView], series: &[&SeriesView], words: &m
     let last_of_series = |f: &FigureView| {
         f.series.as_ref().is_some_and(|id| {
             series.iter().any(|s| {
-                &s.id == id && s.points.last().is_some_and(|p| p.number == f.number || (f.when.as_ref() == Some(&p.when) && p.value == f.value))
+                &s.id == id && s.points.last().is_some_and(|p| p.number == f.number || (f.when.as_deref() == Some(p.when.as_str()) && p.value == f.value))
             })
         })
     };
@@ -568,7 +568,7 @@ mod tests {
             value,
             unit: "million DKK".into(),
             approx: None,
-            measure: String::new(),
+            measure: Shared::default(),
             when: None,
             place: "Denmark".into(),
             section: None,
@@ -578,10 +578,10 @@ mod tests {
             page: None,
         };
         let caption = "annual government commitment to improve mental health services (“DKK 600 million annually”)";
-        assert_eq!(without_restated_quote(caption, &figure(600.0)), "annual government commitment to improve mental health services");
-        assert_eq!(without_restated_quote(caption, &figure(90.0)), caption);
-        assert_eq!(without_restated_quote("in the Copenhagen region (“around 90 by 2022”)", &figure(90.0)), "in the Copenhagen region");
-        assert_eq!(without_restated_quote("peer workers (the report’s count)", &figure(90.0)), "peer workers (the report’s count)");
+        assert_eq!(without_restated_quote(&caption.into(), &figure(600.0)), "annual government commitment to improve mental health services");
+        assert_eq!(without_restated_quote(&caption.into(), &figure(90.0)), caption);
+        assert_eq!(without_restated_quote(&"in the Copenhagen region (“around 90 by 2022”)".into(), &figure(90.0)), "in the Copenhagen region");
+        assert_eq!(without_restated_quote(&"peer workers (the report’s count)".into(), &figure(90.0)), "peer workers (the report’s count)");
         // A text states a figure by its digits, commas left out, or by its word.
         assert!(states("(“over 5,000.”)", &figure(5000.0)));
         assert!(states("Six months on", &figure(6.0)));

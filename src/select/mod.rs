@@ -135,14 +135,14 @@ impl<'a> Selector<'a> {
         let mut push = |kind: &'static str, section: &'static str, id: &Shared, lead: Option<&Shared>, text: &Shared, themes: &model::List, tags: &model::List, page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
-                let text: Arc<str> = match words::printed_end(text) {
-                    Cow::Borrowed(_) => text.arc(),
+                let text: Shared = match words::printed_end(text) {
+                    Cow::Borrowed(_) => text.clone(),
                     Cow::Owned(mended) => mended.into(),
                 };
                 out.push(Entry::new(TaggedItem {
                     kind,
-                    id: id.arc(),
-                    lead: lead.map(Shared::arc),
+                    id: id.clone(),
+                    lead: lead.cloned(),
                     gist: Gist(text.clone()),
                     text,
                     themes: themes.arc(),
@@ -183,7 +183,7 @@ impl<'a> Selector<'a> {
         for country in countries {
             for f in &country.figures {
                 let (Some(id), Some(when)) = (&f.series, &f.when) else { continue };
-                let point = SeriesPoint { when: when.clone(), value: f.value, number: figure_number(f) };
+                let point = SeriesPoint { when: when.to_string(), value: f.value, number: figure_number(f) };
                 let on_theme = self.on_theme(&f.themes);
                 match out.iter_mut().find(|(s, _)| &s.id == id) {
                     Some((s, shown)) => {
@@ -192,9 +192,9 @@ impl<'a> Selector<'a> {
                     }
                     None => out.push((
                         SeriesView {
-                            id: id.clone(),
-                            unit: f.unit.clone(),
-                            place: f.place.clone(),
+                            id: id.to_string(),
+                            unit: f.unit.to_string(),
+                            place: f.place.to_string(),
                             country_name: country.name.clone(),
                             points: vec![point],
                             max: 0.0,
@@ -256,17 +256,17 @@ impl<'a> Selector<'a> {
     /// The headline strip. It needs a few figures even when the themes tag fewer: then the
     /// selected countries' other figures fill it, after the on-theme ones.
     fn headline(&self, figures: &[FigureView], series: &[&SeriesView]) -> Vec<FigureView> {
-        let mut candidates = figures.to_vec();
         let words = &self.data.report.headline;
-        if figures.iter().filter(|f| headline_score(f, false, words) > 0).count() < 3 {
-            for c in &self.chosen {
-                candidates.extend(c.figures.iter().filter(|f| !self.on_theme(&f.themes)).map(|f| self.figure(c, f)));
-            }
-            // One record per fact over both, the on-theme ones kept: an off-theme record of
-            // an on-theme fact joins its series, so a strip shows the series once.
-            candidates = distinct(candidates);
+        if figures.iter().filter(|f| headline_score(f, false, words) > 0).take(3).count() == 3 {
+            return headline(figures, series, words);
         }
-        headline(&candidates, series, words)
+        let mut candidates = figures.to_vec();
+        for c in &self.chosen {
+            candidates.extend(c.figures.iter().filter(|f| !self.on_theme(&f.themes)).map(|f| self.figure(c, f)));
+        }
+        // One record per fact over both, the on-theme ones kept: an off-theme record of an
+        // on-theme fact joins its series, so a strip shows the series once.
+        headline(&distinct(candidates), series, words)
     }
 
     fn quotes(&self) -> Vec<Entry<QuoteView>> {
@@ -327,7 +327,10 @@ impl<'a> Selector<'a> {
             .flat_map(|c| {
                 c.references.iter().map(move |r| Entry::new(ReferenceView {
                     id: r.id.clone(),
-                    citation: words::printed_end(&r.citation).into_owned(),
+                    citation: match words::printed_end(&r.citation) {
+                        Cow::Borrowed(_) => r.citation.clone(),
+                        Cow::Owned(mended) => mended.into(),
+                    },
                     url: r.url.clone(),
                     country: self.place(c).id.clone(),
                     country_name: self.place(c).name.clone(),

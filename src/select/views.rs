@@ -2,7 +2,7 @@
 //! template. Everything is in flat lists in report order (templates group by `country` when
 //! they want to), so the budget stage can drop an item by removing it from one list.
 
-use crate::data::model::{self, Approx};
+use crate::data::model::{self, Approx, Shared};
 use serde::Serialize;
 use super::fields;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
@@ -305,9 +305,9 @@ pub struct CountryView {
 pub struct TaggedItem {
     /// key-message, context, timeline, enabler, finding or lesson.
     pub kind: &'static str,
-    pub id: Arc<str>,
-    pub lead: Option<Arc<str>>,
-    pub text: Arc<str>,
+    pub id: Shared,
+    pub lead: Option<Shared>,
+    pub text: Shared,
     /// The text's first sentence, verbatim, with the next when the first is a heading of a
     /// few words (`words::gist`): what a brief that quotes one sentence prints.
     pub gist: Gist,
@@ -323,7 +323,7 @@ pub struct TaggedItem {
 /// A passage's gist, worked out when a template first reads it (an entry's fields become
 /// values one by one): most passages of a large selection are never quoted.
 #[derive(Debug, Clone)]
-pub struct Gist(pub Arc<str>);
+pub struct Gist(pub Shared);
 
 impl Serialize for Gist {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -337,20 +337,20 @@ impl Serialize for Gist {
 /// wording every one was most of selecting them.
 #[derive(Debug, Clone)]
 pub struct FigureView {
-    pub id: String,
+    pub id: Shared,
     /// The number as printed in a headline: "71%", "80+", "5,000".
     pub number: String,
     pub value: f64,
     pub approx: Option<Approx>,
-    pub unit: String,
+    pub unit: Shared,
     /// What is counted, without a closing quotation that only gives the number again.
-    pub measure: String,
-    pub when: Option<String>,
-    pub place: String,
+    pub measure: Shared,
+    pub when: Option<Shared>,
+    pub place: Shared,
     pub country: Arc<str>,
     pub country_name: Arc<str>,
-    pub service: Option<String>,
-    pub series: Option<String>,
+    pub service: Option<Shared>,
+    pub series: Option<Shared>,
     pub themes: Arc<[String]>,
     pub cite: Arc<str>,
     pub wording: super::figures::Wording,
@@ -404,9 +404,9 @@ impl Serialize for FigureView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteView {
-    pub id: String,
-    pub text: String,
-    pub who: String,
+    pub id: Shared,
+    pub text: Shared,
+    pub who: Shared,
     pub country: Arc<str>,
     pub country_name: Arc<str>,
     pub themes: Arc<[String]>,
@@ -415,14 +415,14 @@ pub struct QuoteView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceView {
-    pub id: String,
-    pub name: String,
+    pub id: Shared,
+    pub name: Shared,
     pub place: String,
     /// The place does not lie in the chapter's country as named (the report describes a
     /// service from elsewhere in that chapter): templates say so rather than leave it
     /// unexplained.
     pub elsewhere: bool,
-    pub points: Vec<String>,
+    pub points: Vec<Shared>,
     pub country: Arc<str>,
     pub country_name: Arc<str>,
     pub themes: Arc<[String]>,
@@ -433,9 +433,9 @@ pub struct ServiceView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReferenceView {
-    pub id: String,
-    pub citation: String,
-    pub url: Option<String>,
+    pub id: Shared,
+    pub citation: Shared,
+    pub url: Option<Shared>,
     pub country: Arc<str>,
     pub country_name: Arc<str>,
 }
@@ -518,7 +518,7 @@ mod tests {
     use super::*;
 
     fn item(text: &str) -> TaggedItem {
-        let text: Arc<str> = text.into();
+        let text: Shared = text.into();
         TaggedItem {
             kind: "lesson",
             id: "wales-le-1".into(),
