@@ -8,10 +8,11 @@ use std::fmt::{self, Write as _};
 use std::ops::Deref;
 use std::sync::Arc;
 
-/// A passage's id and words, which a brief's entries hold as they are. Decoded from the
-/// kept dataset (`produce::cache`) it points into that file's bytes, mapped, and costs no
-/// copy: at 20 x the report, copying its 2.8 MB of strings into fresh memory was most of
-/// what the kernel spent clearing pages for a brief. From YAML it owns its text.
+/// A string of the dataset (a passage's id and words, a figure's measure, a reference),
+/// which a brief's entries hold as they are. Decoded from the kept dataset
+/// (`produce::cache`) it points into that file's bytes, mapped, and costs no copy: at 20 x
+/// the report, copying its 2.8 MB of strings into fresh memory was most of what the kernel
+/// spent clearing pages for a brief. From YAML it owns its text.
 #[derive(Clone)]
 pub struct Shared(Repr);
 

@@ -62,7 +62,10 @@ pub struct FileHash {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -73,7 +76,7 @@ pub fn content_hash(path: &Path) -> String {
     let hash = || -> std::io::Result<String> {
         let mut h = Sha256::new();
         std::io::copy(&mut std::fs::File::open(path)?, &mut h)?;
-        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        Ok(hex(&h.finalize()))
     };
     hash().unwrap_or_else(|_| "unreadable".into())
 }
@@ -181,7 +184,7 @@ impl KeyBuilder {
     }
 
     pub fn finish(self) -> String {
-        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.0.finalize())
     }
 }
 

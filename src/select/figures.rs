@@ -84,12 +84,13 @@ impl FigureView {
         // Printed beside its own number everywhere (a card, the figures table, a service's
         // points), the measure leaves out a closing quotation that only gives that number again.
         let measure = without_restated_quote(&f.measure, f);
+        let unit = unit_for(f.value, &f.unit);
         FigureView {
             id: f.id.clone(),
             number: figure_number(f),
             value: f.value,
             approx: f.approx,
-            unit: if unit_for(f.value, &f.unit).len() == f.unit.len() { f.unit.clone() } else { unit_for(f.value, &f.unit).into() },
+            unit: if unit.len() == f.unit.len() { f.unit.clone() } else { unit.into() },
             wording: Wording::of(f, &measure),
             measure,
             when: f.when.clone(),

@@ -19,7 +19,6 @@ use crate::audience::Audience;
 use crate::data::Dataset;
 use crate::spec::{Selection, Spec};
 use rustc_hash::FxHashMap as HashMap;
-use std::borrow::Cow;
 use std::sync::Arc;
 use figures::{distinct, figure_number, headline, headline_score, states};
 use words::{join_names, lower_first, mentions};
@@ -135,10 +134,7 @@ impl<'a> Selector<'a> {
         let mut push = |kind: &'static str, section: &'static str, id: &Shared, lead: Option<&Shared>, text: &Shared, themes: &model::List, tags: &model::List, page: Option<u32>| {
             if self.on_theme(themes) && !tags.iter().any(|t| t == "follows") {
                 let lead = lead.filter(|l| !words::starts_with_ignoring_case(text, l));
-                let text: Shared = match words::printed_end(text) {
-                    Cow::Borrowed(_) => text.clone(),
-                    Cow::Owned(mended) => mended.into(),
-                };
+                let text = words::printed_end(text);
                 out.push(Entry::new(TaggedItem {
                     kind,
                     id: id.clone(),
@@ -327,10 +323,7 @@ impl<'a> Selector<'a> {
             .flat_map(|c| {
                 c.references.iter().map(move |r| Entry::new(ReferenceView {
                     id: r.id.clone(),
-                    citation: match words::printed_end(&r.citation) {
-                        Cow::Borrowed(_) => r.citation.clone(),
-                        Cow::Owned(mended) => mended.into(),
-                    },
+                    citation: words::printed_end(&r.citation),
                     url: r.url.clone(),
                     country: self.place(c).id.clone(),
                     country_name: self.place(c).name.clone(),

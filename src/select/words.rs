@@ -1,7 +1,7 @@
 //! Words around the data: sentences, lists of names, capitals, numbers in words, page
 //! ranges, and which glossary entries a printed text needs.
 
-use crate::data::model;
+use crate::data::model::{self, Shared};
 
 /// The first sentence of a passage: up to the first ". " (or "? ", "! ") followed by a
 /// capital letter, so "e.g. Band 7" and "Dr. Smith" do not end it.
@@ -37,12 +37,13 @@ pub fn gist(text: &str) -> String {
 /// disappeared:" before an interviewee's words), and a reference list's doubled full stop
 /// ("[Internal document, unpublished]..") is a slip. Both end in one full stop; an ellipsis
 /// stays.
-pub(super) fn printed_end(text: &str) -> std::borrow::Cow<'_, str> {
+/// The text itself where it already ends right (most do), shared, not copied.
+pub(super) fn printed_end(text: &Shared) -> Shared {
     let body = text.trim_end();
     let before = body.strip_suffix(':').or_else(|| body.strip_suffix("..").filter(|b| !b.ends_with('.')));
     match before {
         Some(before) => format!("{}.", before.trim_end()).into(),
-        None => text.into(),
+        None => text.clone(),
     }
 }
 
@@ -157,12 +158,12 @@ mod tests {
 
     #[test]
     fn a_text_that_does_not_stand_alone_ends_in_one_full_stop() {
-        assert_eq!(printed_end("Many organisations were weakened or disappeared:"), "Many organisations were weakened or disappeared.");
-        assert_eq!(printed_end("Shaped by policy and legislation :  "), "Shaped by policy and legislation.");
-        assert_eq!(printed_end("Services [Internal document, unpublished].."), "Services [Internal document, unpublished].");
-        assert_eq!(printed_end("One point: it matters."), "One point: it matters.");
-        assert_eq!(printed_end("And so on..."), "And so on...");
-        assert_eq!(printed_end("Grew from 5 to over 70 roles."), "Grew from 5 to over 70 roles.");
+        assert_eq!(printed_end(&"Many organisations were weakened or disappeared:".into()), "Many organisations were weakened or disappeared.");
+        assert_eq!(printed_end(&"Shaped by policy and legislation :  ".into()), "Shaped by policy and legislation.");
+        assert_eq!(printed_end(&"Services [Internal document, unpublished]..".into()), "Services [Internal document, unpublished].");
+        assert_eq!(printed_end(&"One point: it matters.".into()), "One point: it matters.");
+        assert_eq!(printed_end(&"And so on...".into()), "And so on...");
+        assert_eq!(printed_end(&"Grew from 5 to over 70 roles.".into()), "Grew from 5 to over 70 roles.");
     }
 
     #[test]
