@@ -218,6 +218,9 @@ impl Renderer {
         env.add_filter("typst_str", |v: Value| Value::from_safe_string(escape::typst_string(&v.to_string())));
         // For numbers in code positions (chart values), where markup escaping would break them.
         env.add_filter("typst_num", |v: f64| Value::from_safe_string(escape::typst_number(v)));
+        // A count in running prose: "sets out three options" (words up to twelve, as the
+        // selection's own counts are written, `meta.countries_count_word`).
+        env.add_filter("in_words", |n: usize| crate::select::number_word(n));
         // First letter in capitals, the rest as written (`capitalize` would lower "NHS").
         env.add_filter("upper_first", |v: String| {
             let mut c = v.chars();
