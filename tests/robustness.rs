@@ -16,7 +16,7 @@ fn templates_with(line: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates").join(MINISTER)).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
-    let after = lines.iter().position(|l| l.starts_with("{% block after %}")).expect("an `after` block");
+    let after = lines.iter().position(|l| l.starts_with("{% block back %}")).expect("a `back` block");
     lines.insert(after - 1, line);
     let t = dir.path().join(MINISTER);
     std::fs::create_dir_all(t.parent().unwrap()).unwrap();
@@ -27,7 +27,7 @@ fn templates_with(line: &str) -> tempfile::TempDir {
 /// The line number `templates_with` put its line at.
 fn added_line(t: &tempfile::TempDir) -> usize {
     let text = std::fs::read_to_string(t.path().join(MINISTER)).unwrap();
-    text.lines().position(|l| l.starts_with("{% block after %}")).unwrap() - 1
+    text.lines().position(|l| l.starts_with("{% block back %}")).unwrap() - 1
 }
 
 fn build_with(templates: &Path, out: &Path) -> std::process::Output {

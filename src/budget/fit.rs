@@ -562,20 +562,17 @@ impl Model {
                 }
             }
         }
-        let foot = editorial::foot(&text);
+        let foot = text_foot(&markers, page, &text);
         let area = (foot - editorial::head(&text)).max(0.0);
         let rate = |(h, c): (f64, usize)| (c > 0).then(|| h / c as f64);
         let all = by_kind.get("").copied().and_then(rate).unwrap_or(area / 3800.0);
         let of_kind: Vec<Option<f64>> = ranking.iter().map(|u| by_kind.get(u.parts().0).copied().and_then(rate)).collect();
         let per_char: Vec<f64> = of_kind.iter().map(|r| r.unwrap_or(all)).collect();
         let rated: Vec<bool> = of_kind.iter().map(Option::is_some).collect();
-        // The room left at the end. Where a float at the foot of the last page marks its
-        // top (`foot`), what the content has above it: the blank band down to the float's
-        // first line also holds the clearance Typst keeps free (minister Victoria: a band of
-        // 26 pt, 21 pt of room, and a 25 pt sentence that spilled). Else the widest blank
-        // band of the last page (between the end of the content and what is set at the
-        // foot, notes or a sources line); on a full page that is a gap between paragraphs:
-        // never less than the room left.
+        // The room left at the end: from the end of the content down to the foot of the
+        // text area, where the page set-up (`brief.typ`) sets a float of no height (`foot`)
+        // on the last page. Without the two on one page, the widest blank band of the last
+        // page.
         let last = a.laid.pages();
         let y = |k: &str| markers.iter().find(|(m, _)| m == k).map(|(_, y)| *y);
         let left = match (y("end"), y("foot")) {
@@ -679,6 +676,16 @@ fn column_room(text: &crate::typeset::text::PageText, page: usize) -> f64 {
     (first_end - second_end).max(0.0) / 2.0
 }
 
+/// The foot of a page's text area: where the page set-up (`brief.typ`) sets a float of no
+/// height (`foot`) on the last page; else the lowest line any page reaches, which is short
+/// of the foot where every page ends early (a short brief's room was undercounted so).
+fn text_foot(markers: &[(String, f64)], page: f64, text: &typeset::text::PageText) -> f64 {
+    match markers.iter().find(|(k, _)| k == "foot") {
+        Some((_, y)) if page > 0.0 => y - (y / page).floor() * page,
+        _ => editorial::foot(text),
+    }
+}
+
 /// From a layout that runs past the budget: how many of the ranking's first `kept` units
 /// to keep so that the room the dropped ones took covers the overflow. A unit's room runs
 /// from its marker to the next marker; the overflow is what lies past the budget's last
@@ -696,7 +703,7 @@ fn measured_cut(a: &Attempt, ranking: &[Unit], kept: usize, limit: usize) -> usi
     // of the band from three quarters to twice it does the same.
     let text = a.laid.text();
     let drawn: f64 = (limit + 1..=text.pages).map(|p| editorial::filled(&text, p)).sum();
-    let overflow = drawn - editorial::widest_gap(&text, limit, editorial::foot(&text));
+    let overflow = drawn - editorial::widest_gap(&text, limit, text_foot(&a.laid.markers(), a.laid.page_height(), &text));
     let mut cut = kept;
     let mut freed = 0.0;
     while cut > 0 && freed < overflow {
