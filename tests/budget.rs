@@ -216,6 +216,28 @@ fn a_probe_needs_what_the_unit_adds_to_the_brief() {
 }
 
 #[test]
+fn a_probe_sets_the_unit_between_the_blocks_around_it() {
+    // A quote after a paragraph of text and before a heading: the probe lays out the
+    // paragraph, the quote, the heading and the notes with it, then on the next page the
+    // paragraph, the heading and the notes without it.
+    let head = "#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n= Words\nThese are things people said.\n";
+    let with = format!("{head}#metadata(\"u:quote:q\")\n#quote(block: true)[Q#super[2]]\n= Next\n#metadata(\"u:notes\")\n#notes([R], ([A], [B]))\n");
+    let without = format!("{head}= Next\n#metadata(\"u:notes\")\n#notes([R], ([A],))\n");
+    let seen = std::cell::RefCell::new(String::new());
+    let need = budget::probe::need(&without, &with, "quote:q", &|s| {
+        *seen.borrow_mut() = s;
+        None
+    });
+    assert_eq!(need, None);
+    let probe = seen.borrow();
+    let (first, second) = probe.split_once("#pagebreak()").expect("two pages");
+    let quote = "These are things people said.\n#metadata(\"u:quote:q\")\n#quote(block: true)[Q#super[2]]\n= Next\n";
+    assert!(first.contains(quote) && first.contains("#notes([R], ([A], [B]))"), "{first}");
+    assert!(second.contains("These are things people said.\n= Next\n") && second.contains("#notes([R], ([A],))"), "{second}");
+    assert!(first.starts_with("#import \"brief.typ\": *\n#show: brief.with(title: \"t\")\n"), "the set-up first: {first}");
+}
+
+#[test]
 fn the_room_left_is_counted_down_to_the_foot_of_the_text_area() {
     // The template marks the foot of the last page's text area (a float of no height). A
     // short brief reaches it on no page: minister Wales and Ireland ends both its pages

@@ -16,16 +16,15 @@ use typst::syntax::{SyntaxKind, SyntaxNode};
 /// The room unit `key` would take in the brief: `with` is the candidate's source with it,
 /// `without` the laid-out one's. The probe sets, at the page's width and with the source's
 /// own set-up (imports, show and set rules, definitions), the unit between the blocks it
-/// stands between in the brief, and those two blocks alone, each at the top of a page: the
-/// difference is what the unit adds, with the gap it makes and the one it closes. (Set after
-/// a block of its own, the all-countries minister brief's ninth unit measured 3.2 pt more
-/// than it took between the option and the heading around it, and was ruled out though it
-/// fitted.) Then the notes with it and without it, each at the top of a page, whose
-/// difference is what it adds to them. What else the unit makes the template print is not
-/// counted. `None` where the unit or a neighbour does not stand alone, or where the source
-/// grew by less than the unit and its notes (the template dropped something for it), or a
-/// part of the probe ran onto a second page. `lay` lays the probe out and gives its markers
-/// (as `Laid::markers`) and its page height.
+/// stands between in the brief, then the notes with it; and on the next page those two
+/// blocks alone, then the notes without it. The difference is what the unit adds to the
+/// brief, with the gap it makes and the one it closes, and its notes. (Set after a block
+/// of its own, the all-countries minister brief's ninth unit measured 3.2 pt more than it
+/// takes between the option and the heading around it, and was ruled out though it
+/// fitted.) What else the unit makes the template print is not counted. `None` where the
+/// unit does not stand alone, or where the source grew by less than the unit and its notes
+/// (the template dropped something for it), or a part of the probe ran onto a second page.
+/// `lay` lays the probe out and gives its markers (as `Laid::markers`) and its page height.
 pub fn need(without: &str, with: &str, key: &str, lay: &dyn Fn(String) -> Option<(Vec<(String, f64)>, f64)>) -> Option<f64> {
     let parts = parts(with, key)?;
     let notes = |s: &str| segment(s, "notes").map(|(_, n)| n).unwrap_or_default();
@@ -37,19 +36,11 @@ pub fn need(without: &str, with: &str, key: &str, lay: &dyn Fn(String) -> Option
         return None;
     }
     let m = |k: &str| format!("\n{}\n", super::marker(&format!("probe:{k}")));
-    let (x, u, y) = (parts.before.as_ref()?, &parts.unit, parts.after.as_ref()?);
-    let source = format!(
-        "{}{}{x}\n{u}\n{y}{}#pagebreak()\n{}{x}\n{y}{}#pagebreak()\n{}{after}{}#pagebreak()\n{}{before}{}",
-        parts.preamble,
-        m("a"),
-        m("b"),
-        m("c"),
-        m("d"),
-        m("e"),
-        m("f"),
-        m("g"),
-        m("h")
-    );
+    let (x, u, y) = (&parts.before, &parts.unit, &parts.after);
+    // The block after the unit may be the notes themselves; else they follow it, after a
+    // gap that is the same with the unit and without it.
+    let y = if !y.is_empty() && after.ends_with(y.as_str()) { "" } else { y.as_str() };
+    let source = format!("{}{}{x}\n{u}\n{y}\n{after}{}#pagebreak()\n{}{x}\n{y}\n{before}{}", parts.preamble, m("a"), m("b"), m("c"), m("d"));
     let (markers, page) = lay(source)?;
     let at = |k: &str| markers.iter().find(|(m, _)| *m == format!("probe:{k}")).map(|(_, y)| *y);
     // The height from one marker to the next, where both are on one page.
@@ -57,7 +48,7 @@ pub fn need(without: &str, with: &str, key: &str, lay: &dyn Fn(String) -> Option
         let (a, b) = (at(from)?, at(to)?);
         ((a / page).floor() == (b / page).floor()).then_some(b - a)
     };
-    Some(span("a", "b")? - span("c", "d")? + span("e", "f")? - span("g", "h")?)
+    Some(span("a", "b")? - span("c", "d")?)
 }
 
 /// The set-up statements before unit `key` (imports, show and set rules, definitions at the
@@ -72,10 +63,9 @@ struct Parts {
     /// The set-up statements before it.
     preamble: String,
     unit: String,
-    /// The blocks just before and after it (a call on a line of its own, a heading, a list
-    /// item; empty at the start or end of the content).
-    before: Option<String>,
-    after: Option<String>,
+    /// The blocks just before and after it (`neighbour`).
+    before: String,
+    after: String,
 }
 
 fn parts(source: &str, key: &str) -> Option<Parts> {
@@ -130,40 +120,54 @@ fn parts(source: &str, key: &str) -> Option<Parts> {
             preamble.push('\n');
         }
     }
-    let before = neighbour(source, &children, (0..i).rev());
-    let after = neighbour(source, &children, last + 1..children.len());
+    let before = neighbour(source, &children, i, true);
+    let after = neighbour(source, &children, last, false);
     Some(Parts { preamble, unit: unit.to_string(), before, after })
 }
 
-/// The first block among `order` (child indices, walked in that direction) past spaces and
-/// invisible markers: a heading, a list item, or a `#` call on lines of its own; empty
-/// where there is none; `None` where something else comes first (text, or a call inside a
-/// paragraph, which runs on).
-fn neighbour(source: &str, children: &[(usize, &SyntaxNode)], order: impl Iterator<Item = usize>) -> Option<String> {
-    let text = |j: usize| &source[children[j].0..children[j].0 + children[j].1.len()];
-    // Whether child `j` is a line break, or past either end of the source.
-    let breaks = |j: Option<usize>| match j.and_then(|j| children.get(j)) {
-        None => true,
-        Some((at, c)) => c.kind() == SyntaxKind::Parbreak || (c.kind() == SyntaxKind::Space && source[*at..at + c.len()].contains('\n')),
+/// The block next to child `from` on one side (`back`: before it), past spaces, set-up and
+/// invisible markers: a heading, a list item, a `#` call on lines of its own, or the
+/// paragraph of text it is in (up to a blank line or a block). Empty where there is none.
+fn neighbour(source: &str, children: &[(usize, &SyntaxNode)], from: usize, back: bool) -> String {
+    let n = children.len();
+    let kind = |j: usize| children[j].1.kind();
+    let text = |a: usize, b: usize| source[children[a].0..children[b].0 + children[b].1.len()].trim().to_string();
+    let newline = |j: usize| kind(j) == SyntaxKind::Parbreak || (kind(j) == SyntaxKind::Space && source[children[j].0..children[j].0 + children[j].1.len()].contains('\n'));
+    let call = |j: usize| j > 0 && kind(j - 1) == SyntaxKind::Hash;
+    // A call on lines of its own: a block, not a part of a paragraph.
+    let own_lines = |j: usize| call(j) && kind(j) == SyntaxKind::FuncCall && (j < 2 || newline(j - 2)) && (j + 1 >= n || newline(j + 1));
+    let block = |j: usize| matches!(kind(j), SyntaxKind::Heading | SyntaxKind::ListItem | SyntaxKind::EnumItem) || own_lines(j);
+    // Where a paragraph stops: a blank line, a block, or the line break beside one.
+    let stop = |k: usize| {
+        kind(k) == SyntaxKind::Parbreak || block(k) || (newline(k) && ((k > 0 && block(k - 1)) || (k + 2 < n && kind(k + 1) == SyntaxKind::Hash && block(k + 2))))
     };
-    for j in order {
-        match children[j].1.kind() {
+    let mut j = from;
+    loop {
+        let next = if back { j.checked_sub(1) } else { Some(j + 1).filter(|&k| k < n) };
+        let Some(k) = next else { return String::new() };
+        j = k;
+        match kind(j) {
             SyntaxKind::Space | SyntaxKind::Parbreak | SyntaxKind::Hash => continue,
-            SyntaxKind::Heading | SyntaxKind::ListItem | SyntaxKind::EnumItem => return Some(text(j).to_string()),
-            SyntaxKind::FuncCall | SyntaxKind::SetRule | SyntaxKind::ShowRule | SyntaxKind::LetBinding | SyntaxKind::ModuleImport
-                if j > 0 && children[j - 1].1.kind() == SyntaxKind::Hash =>
-            {
-                // Set-up is in the preamble; a marker takes no room.
-                if children[j].1.kind() != SyntaxKind::FuncCall || text(j).starts_with("metadata(") {
-                    continue;
+            SyntaxKind::SetRule | SyntaxKind::ShowRule | SyntaxKind::LetBinding | SyntaxKind::ModuleImport if call(j) => continue,
+            SyntaxKind::FuncCall if call(j) && text(j, j).starts_with("metadata(") => continue,
+            _ if block(j) => return if call(j) { format!("#{}", text(j, j)) } else { text(j, j) },
+            _ => {
+                // Text: its whole paragraph, from a `#` that starts a call in it.
+                let (mut a, mut b) = (j, j);
+                if back {
+                    while a > 0 && !stop(a - 1) {
+                        a -= 1;
+                    }
+                } else {
+                    if call(j) {
+                        a = j - 1;
+                    }
+                    while b + 1 < n && !stop(b + 1) {
+                        b += 1;
+                    }
                 }
-                if !breaks(j.checked_sub(2)) || !breaks(Some(j + 1)) {
-                    return None;
-                }
-                return Some(format!("#{}", text(j)));
+                return text(a, b);
             }
-            _ => return None,
         }
     }
-    Some(String::new())
 }
