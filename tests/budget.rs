@@ -230,7 +230,7 @@ fn a_probe_sets_the_unit_between_the_blocks_around_it() {
     });
     assert_eq!(need, None);
     let probe = seen.borrow();
-    let (first, second) = probe.split_once("#pagebreak()").expect("two pages");
+    let (first, second) = probe.split_once("#colbreak()").expect("two pages");
     let quote = "These are things people said.\n#metadata(\"u:quote:q\")\n#quote(block: true)[Q#super[2]]\n= Next\n";
     assert!(first.contains(quote) && first.contains("#notes([R], ([A], [B]))"), "{first}");
     assert!(second.contains("These are things people said.\n= Next\n") && second.contains("#notes([R], ([A],))"), "{second}");
