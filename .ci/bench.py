@@ -3,7 +3,8 @@
 
 Measures, on the example specs and on a matrix of 21 generated specs (7 countries x 3
 audiences, all themes):
-  1. briefgen building every spec (PDF + DOCX) in a cold process, --jobs 1 and 2;
+  1. briefgen building every spec (PDF + DOCX) in a cold process, --jobs 1 and 2, and two
+     --jobs 1 builds at once (the machine's ceiling for two jobs, which -j2 is read against);
   2. the Typst CLI compiling briefgen's generated Typst, one process per brief, 1 and 2
      at a time (what a shell script around `typst compile` would do);
   3. pandoc making DOCX from equivalent Markdown (optional);
@@ -129,6 +130,16 @@ def briefgen(specs, out, jobs, force=True, emit=False):
     quiet(cmd, cwd=ROOT)
 
 
+def two_at_once(specs, out):
+    """Two -j1 builds of the same specs at once, into folders of their own: what two jobs
+    that share nothing but the machine take, for its ceiling (the -j2 row's yardstick)."""
+    procs = [subprocess.Popen([str(BIN), "build", "--out", str(out / f"two-{k}"), "--jobs", "1", "--force"] + [str(s) for s in specs],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for k in (0, 1)]
+    for p in procs:
+        if p.wait() != 0:
+            raise SystemExit(f"briefgen failed: {p.args}")
+
+
 def typst_workdir(specs, work: Path):
     """briefgen's generated Typst for each spec, placed in a copy of templates/ (the root)."""
     src = work / "emit"
@@ -188,6 +199,7 @@ def bench(name, specs, typst, work: Path):
     row.update(medians_in_turn({
         "briefgen_j1": lambda: briefgen(specs, out, 1),
         "briefgen_j2": lambda: briefgen(specs, out, 2),
+        "briefgen_two": lambda: two_at_once(specs, out),
         "typst_p1": lambda: typst_cli(typst, root, files, 1),
         "typst_p2": lambda: typst_cli(typst, root, files, 2),
     }))
@@ -347,6 +359,11 @@ def main():
         print(f"| {r['set']} | {r['briefs']} | {r['briefgen_j1']:.0f} | {r['briefgen_j2']:.0f} | {r['typst_p1']:.0f} | {r['typst_p2']:.0f} | "
               f"{r['typst_p2'] / r['briefgen_j2']:.2f}x | {pandoc_ms} | {r['noop']:.1f} | {r['one_change']:.0f} | "
               f"{r['briefgen_j1'] / r['briefgen_j2']:.2f}x | {r['rss_mb']:.0f} |")
+    for r in rows:
+        ceiling = 2 * r["briefgen_j1"] / r["briefgen_two"]
+        print(f"\n{r['set']}: two -j1 builds at once took {r['briefgen_two']:.0f} ms against {r['briefgen_j1']:.0f} for one alone, so on this "
+              f"machine two jobs do at most {ceiling:.2f}x the work of one; -j2 vs -j1 ({r['briefgen_j1'] / r['briefgen_j2']:.2f}x) is "
+              f"{r['briefgen_j1'] / r['briefgen_j2'] / ceiling:.0%} of that.")
     print("\nTargets: on the matrix, briefgen -j2 (PDF + DOCX, page budgets fitted) at least as fast as the Typst CLI x2 "
           "compiling the final sources, PDF only (speed-up at 2 at least 1.00x); no-op under 30 ms; peak RSS under 150 MB; "
           "-j2 at least 1.6x faster than -j1 on the matrix.")
