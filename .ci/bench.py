@@ -133,7 +133,7 @@ def briefgen(specs, out, jobs, force=True, emit=False):
 def two_at_once(specs, out):
     """Two -j1 builds of the same specs at once, into folders of their own: what two jobs
     that share nothing but the machine take, for its ceiling (the -j2 row's yardstick)."""
-    procs = [subprocess.Popen([str(BIN), "build", "--out", str(out / f"two-{k}"), "--jobs", "1", "--force"] + [str(s) for s in specs],
+    procs = [subprocess.Popen([str(BIN), "build", "--out", str(out.parent / f"two-{k}"), "--jobs", "1", "--force"] + [str(s) for s in specs],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for k in (0, 1)]
     for p in procs:
         if p.wait() != 0:

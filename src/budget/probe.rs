@@ -27,17 +27,18 @@ use typst::syntax::{SyntaxKind, SyntaxNode};
 /// further page. `lay` lays the probe out and gives its markers (as `Laid::markers`) and
 /// its page height.
 pub fn need(without: &str, with: &str, key: &str, lay: &dyn Fn(String) -> Option<(Vec<(String, f64)>, f64)>) -> Option<f64> {
-    let parts = parts(with, key)?;
-    let notes = |s: &str| segment(s, "notes").map(|(_, n)| n).unwrap_or_default();
-    let (after, before) = (notes(with), notes(without));
+    let parsed = typst::syntax::parse(with);
+    let unit = parts(with, &parsed, key)?;
+    let notes = |s: &str, root: &SyntaxNode| parts(s, root, "notes").map(|p| p.unit).unwrap_or_default();
+    let (after, before) = (notes(with, &parsed), notes(without, &typst::syntax::parse(without)));
     let grew = weighted(with) as f64 - weighted(without) as f64;
-    let adds = weighted(&parts.unit) as f64 + weighted(&after) as f64 - weighted(&before) as f64;
+    let adds = weighted(&unit.unit) as f64 + weighted(&after) as f64 - weighted(&before) as f64;
     // A few characters of slack: the notes' numbers after the unit's change.
     if grew + 10.0 < adds {
         return None;
     }
     let m = |k: &str| format!("\n{}\n", super::marker(&format!("probe:{k}")));
-    let (x, u, y) = (&parts.before, &parts.unit, &parts.after);
+    let (x, u, y) = (&unit.before, &unit.unit, &unit.after);
     // The block after the unit may be the notes themselves; else they follow it, after a
     // gap that is the same with the unit and without it.
     let y = if !y.is_empty() && after.ends_with(y.as_str()) { "" } else { y.as_str() };
@@ -45,7 +46,7 @@ pub fn need(without: &str, with: &str, key: &str, lay: &dyn Fn(String) -> Option
     // in parallel on its thread pool, where a probe's second run could wait behind another
     // brief's layout at -j2. (The matrix at -j2 with page breaks: 404 against 373 ms in one
     // spell of 15 rounds; in the next 13, no difference.)
-    let source = format!("{}{}{x}\n{u}\n{y}\n{after}{}#colbreak()\n{}{x}\n{y}\n{before}{}", parts.preamble, m("a"), m("b"), m("c"), m("d"));
+    let source = format!("{}{}{x}\n{u}\n{y}\n{after}{}#colbreak()\n{}{x}\n{y}\n{before}{}", unit.preamble, m("a"), m("b"), m("c"), m("d"));
     let (markers, page) = lay(source)?;
     let at = |k: &str| markers.iter().find(|(m, _)| *m == format!("probe:{k}")).map(|(_, y)| *y);
     // The height from one marker to the next, where both are on one page.
@@ -59,7 +60,7 @@ pub fn need(without: &str, with: &str, key: &str, lay: &dyn Fn(String) -> Option
 /// The set-up statements before unit `key` (imports, show and set rules, definitions at the
 /// top level) and the unit's own source, where it stands whole at the top level.
 pub fn segment(source: &str, key: &str) -> Option<(String, String)> {
-    parts(source, key).map(|p| (p.preamble, p.unit))
+    parts(source, &typst::syntax::parse(source), key).map(|p| (p.preamble, p.unit))
 }
 
 /// A unit standing whole at the top level of a source, with what it needs to be laid out
@@ -73,9 +74,9 @@ struct Parts {
     after: String,
 }
 
-fn parts(source: &str, key: &str) -> Option<Parts> {
+/// Unit `key` of `source`, whose syntax tree is `root`.
+fn parts(source: &str, root: &SyntaxNode, key: &str) -> Option<Parts> {
     let at = source.find(&super::marker(key))?;
-    let root = typst::syntax::parse(source);
     let children: Vec<(usize, &SyntaxNode)> = root
         .children()
         .scan(0, |offset, c| {
@@ -136,8 +137,9 @@ fn parts(source: &str, key: &str) -> Option<Parts> {
 fn neighbour(source: &str, children: &[(usize, &SyntaxNode)], from: usize, back: bool) -> String {
     let n = children.len();
     let kind = |j: usize| children[j].1.kind();
-    let text = |a: usize, b: usize| source[children[a].0..children[b].0 + children[b].1.len()].trim().to_string();
-    let newline = |j: usize| kind(j) == SyntaxKind::Parbreak || (kind(j) == SyntaxKind::Space && source[children[j].0..children[j].0 + children[j].1.len()].contains('\n'));
+    let raw = |a: usize, b: usize| &source[children[a].0..children[b].0 + children[b].1.len()];
+    let text = |a: usize, b: usize| raw(a, b).trim();
+    let newline = |j: usize| kind(j) == SyntaxKind::Parbreak || (kind(j) == SyntaxKind::Space && raw(j, j).contains('\n'));
     let call = |j: usize| j > 0 && kind(j - 1) == SyntaxKind::Hash;
     // A call on lines of its own: a block, not a part of a paragraph.
     let own_lines = |j: usize| call(j) && kind(j) == SyntaxKind::FuncCall && (j < 2 || newline(j - 2)) && (j + 1 >= n || newline(j + 1));
@@ -155,7 +157,7 @@ fn neighbour(source: &str, children: &[(usize, &SyntaxNode)], from: usize, back:
             SyntaxKind::Space | SyntaxKind::Parbreak | SyntaxKind::Hash => continue,
             SyntaxKind::SetRule | SyntaxKind::ShowRule | SyntaxKind::LetBinding | SyntaxKind::ModuleImport if call(j) => continue,
             SyntaxKind::FuncCall if call(j) && text(j, j).starts_with("metadata(") => continue,
-            _ if block(j) => return if call(j) { format!("#{}", text(j, j)) } else { text(j, j) },
+            _ if block(j) => return if call(j) { format!("#{}", text(j, j)) } else { text(j, j).to_string() },
             _ => {
                 // Text: its whole paragraph, from a `#` that starts a call in it.
                 let (mut a, mut b) = (j, j);
@@ -171,7 +173,7 @@ fn neighbour(source: &str, children: &[(usize, &SyntaxNode)], from: usize, back:
                         b += 1;
                     }
                 }
-                return text(a, b);
+                return text(a, b).to_string();
             }
         }
     }
